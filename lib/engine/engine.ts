@@ -1,0 +1,114 @@
+import "server-only";
+import { setMaxListeners } from "node:events";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { appendLogs } from "@/lib/events/log";
+import { Market } from "@/lib/pool/market";
+import { runCustomer, runVendor } from "./actors";
+
+// One engine per process, on globalThis so that a hot reload in `next dev` never starts a
+// second one. It drives the simulated vendors and customers of every RUNNING event this
+// process has been asked to run; the database decides what is true (status, counters), and
+// the engine halts an event's actors as soon as a batch finds it no longer RUNNING.
+
+type Runtime = {
+  eventId: number;
+  run: number;
+  market: Market;
+  abort: AbortController;
+  loops: Promise<void>[];
+};
+
+export class Engine {
+  private readonly runtimes = new Map<number, Runtime>();
+  private readonly pending = new Map<number, Promise<void>>();
+
+  constructor(private readonly tickMs: number) {}
+
+  isDriving(eventId: number): boolean {
+    return this.runtimes.has(eventId);
+  }
+
+  waiting(eventId: number): { vip: number; regular: number } | null {
+    return this.runtimes.get(eventId)?.market.waiting ?? null;
+  }
+
+  /** Starts the actors of a RUNNING event in this process, if they are not running here already. */
+  drive(eventId: number): Promise<void> {
+    const inFlight = this.pending.get(eventId);
+    if (inFlight) return inFlight;
+    const p = this.spawn(eventId).finally(() => this.pending.delete(eventId));
+    this.pending.set(eventId, p);
+    return p;
+  }
+
+  /** Stops the event's actors here and waits until the batch in flight has committed. */
+  async halt(eventId: number): Promise<void> {
+    await this.pending.get(eventId);
+    const rt = this.runtimes.get(eventId);
+    if (!rt) return;
+    this.runtimes.delete(eventId);
+    rt.abort.abort();
+    rt.market.halt();
+    await Promise.allSettled(rt.loops);
+    await rt.market.idle();
+  }
+
+  /** After a restart: every event the database says is RUNNING is driven again. */
+  async resumeRunning(): Promise<number[]> {
+    const events = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true, run: true, released: true, sold: true, available: true } });
+    for (const ev of events) {
+      if (this.runtimes.has(ev.id)) continue;
+      await appendLogs(db(), [{ eventId: ev.id, run: ev.run, kind: "RESUMED", actor: "system", message: "The engine resumed this run after a restart", released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+      await this.drive(ev.id);
+    }
+    return events.map((e) => e.id);
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.runtimes.keys()].map((id) => this.halt(id)));
+  }
+
+  private async spawn(eventId: number): Promise<void> {
+    const ev = await db().event.findUnique({
+      where: { id: eventId },
+      include: { vendors: { where: { removedAt: null }, orderBy: { id: "asc" } }, customers: { where: { removedAt: null }, orderBy: { id: "asc" } } },
+    });
+    if (!ev || ev.status !== "RUNNING") return;
+    const current = this.runtimes.get(eventId);
+    if (current && current.run === ev.run) return;
+    if (current) await this.halt(eventId);
+
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal); // every sleeping actor listens for the halt
+    let errorLogged = false;
+    const market = new Market(eventId, ev.run, {
+      retryMs: Math.max(this.tickMs, 100),
+      onHalt: () => {
+        if (this.runtimes.get(eventId)?.market === market) {
+          this.runtimes.delete(eventId);
+          abort.abort();
+        }
+      },
+      onError: (err) => {
+        console.error(`[engine] event ${eventId}: batch failed, retrying`, err);
+        if (errorLogged) return;
+        errorLogged = true;
+        void appendLogs(db(), [{ eventId, run: ev.run, kind: "ERROR", actor: "system", message: `A batch failed and is retried: ${(err as Error).message}`.slice(0, 500), released: 0, sold: 0, available: 0, at: new Date() }]).catch(() => undefined);
+      },
+    });
+    const ctx = { market, signal: abort.signal, tickMs: this.tickMs };
+    const loops = [
+      ...ev.vendors.map((v) => runVendor(ctx, { id: v.id, name: v.name }, v.ticketReleaseRate ?? ev.ticketReleaseRate)),
+      ...ev.customers.map((c) => runCustomer(ctx, { id: c.id, name: c.name, vip: c.vip }, c.customerRetrievalRate ?? ev.customerRetrievalRate)),
+    ];
+    this.runtimes.set(eventId, { eventId, run: ev.run, market, abort, loops });
+  }
+}
+
+const holder = globalThis as unknown as { __ticketingEngine?: Engine };
+
+export function engine(): Engine {
+  holder.__ticketingEngine ??= new Engine(env().ENGINE_TICK_MS);
+  return holder.__ticketingEngine;
+}

@@ -1,0 +1,58 @@
+// One error type for the whole app: a code a program can match, an HTTP status, and a
+// message a person can act on. Anything else that escapes is logged and shown as a 500
+// without internals.
+export type ErrorCode =
+  | "bad_request"
+  | "malformed_json"
+  | "payload_too_large"
+  | "validation_failed"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "invalid_state"
+  | "sold_out"
+  | "db_unavailable"
+  | "internal";
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  malformed_json: 400,
+  payload_too_large: 413,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_state: 409,
+  sold_out: 409,
+  db_unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "AppError";
+    this.status = STATUS[code];
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** True for errors that mean "the database is not answering" rather than "the request is wrong". */
+export function isDbUnavailable(err: unknown): boolean {
+  const text = `${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`;
+  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024/i.test(text);
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isDbUnavailable(err)) return new AppError("db_unavailable", "The database is not answering; try again in a moment");
+  return new AppError("internal", "Something went wrong on our side; it has been logged");
+}

@@ -1,0 +1,56 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { engine } from "@/lib/engine/engine";
+import { AppError } from "@/lib/errors";
+import { lockEvent } from "@/lib/pool/store";
+import { appendLogs } from "./log";
+import { getEventView, type EventView } from "./view";
+
+// Start, stop and reset: each is one transaction on the locked event row (status change,
+// actor states, log row), then the engine of this process follows the database.
+
+export async function startEvent(eventId: number, actor = "operator"): Promise<EventView> {
+  await db().$transaction(async (tx) => {
+    const ev = await lockEvent(tx, eventId);
+    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    if (ev.status === "RUNNING") throw new AppError("invalid_state", "The event is already running");
+    if (ev.status === "SOLD_OUT") throw new AppError("invalid_state", "The event is sold out; reset it to start a new run");
+    await tx.$executeRawUnsafe("UPDATE Event SET status = 'RUNNING', updatedAt = ? WHERE id = ?", new Date(), eventId);
+    for (const table of ["Vendor", "Customer"]) {
+      await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'WORKING' WHERE eventId = ? AND removedAt IS NULL`, eventId);
+    }
+    await appendLogs(tx, [{ eventId, run: ev.run, kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+  });
+  await engine().drive(eventId);
+  return getEventView(eventId);
+}
+
+export async function stopEvent(eventId: number, actor = "operator"): Promise<EventView> {
+  await db().$transaction(async (tx) => {
+    const ev = await lockEvent(tx, eventId);
+    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    if (ev.status !== "RUNNING") throw new AppError("invalid_state", `Only a running event can be stopped; this one is ${ev.status}`);
+    await tx.$executeRawUnsafe("UPDATE Event SET status = 'STOPPED', updatedAt = ? WHERE id = ?", new Date(), eventId);
+    for (const table of ["Vendor", "Customer"]) {
+      await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'PAUSED' WHERE eventId = ? AND removedAt IS NULL AND state <> 'DONE'`, eventId);
+    }
+    await appendLogs(tx, [{ eventId, run: ev.run, kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${ev.available} tickets in the pool`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+  });
+  await engine().halt(eventId);
+  return getEventView(eventId);
+}
+
+/** Starts a new run: counters back to zero, the old run's tickets and log kept as history. */
+export async function resetEvent(eventId: number, actor = "operator"): Promise<EventView> {
+  await engine().halt(eventId);
+  await db().$transaction(async (tx) => {
+    const ev = await lockEvent(tx, eventId);
+    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const run = ev.run + 1;
+    await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
+    await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'PAUSED', released = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
+    await tx.$executeRawUnsafe("UPDATE Customer SET state = 'PAUSED', bought = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
+    await appendLogs(tx, [{ eventId, run, kind: "RESET", actor, message: `Run ${run} begins; run ${ev.run} ended with ${ev.sold} of ${ev.totalTickets} sold and is kept in history`, released: 0, sold: 0, available: 0, at: new Date() }]);
+  });
+  return getEventView(eventId);
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { CreateEventInput } from "@/lib/validation/event";
+import { appendLogs } from "./log";
+
+/** Creates the event with its starting vendors and customers (the first `vipCustomers` are VIP). */
+export async function createEvent(input: CreateEventInput): Promise<number> {
+  return db().$transaction(async (tx) => {
+    const ev = await tx.event.create({
+      data: {
+        name: input.name,
+        totalTickets: input.totalTickets,
+        maxTicketCapacity: input.maxTicketCapacity,
+        ticketReleaseRate: input.ticketReleaseRate,
+        customerRetrievalRate: input.customerRetrievalRate,
+      },
+    });
+    if (input.vendors > 0) {
+      await tx.vendor.createMany({ data: Array.from({ length: input.vendors }, (_, i) => ({ eventId: ev.id, name: `Vendor ${i + 1}` })) });
+    }
+    if (input.customers > 0) {
+      const regular = input.customers - input.vipCustomers;
+      await tx.customer.createMany({
+        data: [
+          ...Array.from({ length: input.vipCustomers }, (_, i) => ({ eventId: ev.id, name: `VIP customer ${i + 1}`, vip: true })),
+          ...Array.from({ length: regular }, (_, i) => ({ eventId: ev.id, name: `Customer ${i + 1}`, vip: false })),
+        ],
+      });
+    }
+    await appendLogs(tx, [
+      {
+        eventId: ev.id,
+        run: ev.run,
+        kind: "CREATED",
+        actor: "operator",
+        message: `Event created: ${input.totalTickets} tickets, pool of ${input.maxTicketCapacity}, ${input.vendors} vendors, ${input.customers} customers (${input.vipCustomers} VIP)`,
+        released: 0,
+        sold: 0,
+        available: 0,
+        at: new Date(),
+      },
+    ]);
+    return ev.id;
+  });
+}

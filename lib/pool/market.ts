@@ -1,0 +1,168 @@
+import "server-only";
+import { Mutex } from "async-mutex";
+import { WaitingQueue } from "./queue";
+import { settle, type ActorState } from "./store";
+
+// One event's pool as this process sees it. Vendors and customers ask for work; requests that
+// arrive while a batch is being written wait under the event's mutex and go into the next
+// batch together (group commit), which is where throughput comes from. A vendor whose tickets
+// do not fit and a customer who finds the pool empty stay parked here, not spinning, until a
+// later batch serves them; customers are served from the waiting queue, VIPs first.
+
+export type VendorRef = { id: number; name: string };
+export type CustomerRef = { id: number; name: string; vip: boolean };
+
+export type ReleaseOutcome = { released: number; result: "done" | "exhausted" | "stopped"; waited: boolean };
+export type BuyOutcome = { ticketIds: bigint[]; result: "done" | "sold_out" | "stopped"; waited: boolean; waitedMs: number };
+
+type ReleaseRequest = {
+  vendor: VendorRef;
+  want: number;
+  got: number;
+  state: ActorState;
+  waited: boolean;
+  resolve: (o: ReleaseOutcome) => void;
+};
+
+type BuyRequest = {
+  customer: CustomerRef;
+  vip: boolean;
+  want: number;
+  ticketIds: bigint[];
+  state: ActorState;
+  waited: boolean;
+  joinedAt: number;
+  resolve: (o: BuyOutcome) => void;
+};
+
+export type MarketOptions = {
+  /** How often parked requests look at the database again, for changes made by other processes. */
+  retryMs: number;
+  /** Called once when the database says the run is no longer ours to drive (stopped, sold out, reset). */
+  onHalt: (status: string) => void;
+  onError: (err: unknown) => void;
+};
+
+export class Market {
+  private readonly mutex = new Mutex();
+  private releases: ReleaseRequest[] = [];
+  private readonly queue = new WaitingQueue<BuyRequest>();
+  private scheduled = false;
+  private immediate = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private halted = false;
+  private failures = 0;
+
+  constructor(
+    readonly eventId: number,
+    readonly run: number,
+    private readonly options: MarketOptions,
+  ) {}
+
+  release(vendor: VendorRef, count: number): Promise<ReleaseOutcome> {
+    if (this.halted) return Promise.resolve({ released: 0, result: "stopped", waited: false });
+    return new Promise((resolve) => {
+      this.releases.push({ vendor, want: count, got: 0, state: "WORKING", waited: false, resolve });
+      this.kick();
+    });
+  }
+
+  buy(customer: CustomerRef, count: number): Promise<BuyOutcome> {
+    if (this.halted) return Promise.resolve({ ticketIds: [], result: "stopped", waited: false, waitedMs: 0 });
+    return new Promise((resolve) => {
+      this.queue.join({ customer, vip: customer.vip, want: count, ticketIds: [], state: "WORKING", waited: false, joinedAt: Date.now(), resolve });
+      this.kick();
+    });
+  }
+
+  get waiting(): { vip: number; regular: number } {
+    return this.queue.size;
+  }
+
+  /** Answers every parked request "stopped"; nothing is half done, as batches are transactions. */
+  halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    clearTimeout(this.retryTimer);
+    for (const r of this.releases.splice(0)) r.resolve({ released: r.got, result: "stopped", waited: r.waited });
+    for (const b of this.queue.drain()) b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: Date.now() - b.joinedAt });
+  }
+
+  /** Resolves once the batch being written (if any) has committed. */
+  async idle(): Promise<void> {
+    await this.mutex.waitForUnlock();
+  }
+
+  /** Schedules a batch: at once for new work, after `delay` for a retry. An immediate kick overrides a pending retry. */
+  private kick(delay = 0): void {
+    if (this.halted) return;
+    if (this.scheduled && (delay > 0 || this.immediate)) return;
+    clearTimeout(this.retryTimer);
+    this.scheduled = true;
+    this.immediate = delay === 0;
+    const run = () => {
+      this.scheduled = false;
+      void this.mutex.runExclusive(() => this.flush());
+    };
+    if (delay > 0) this.retryTimer = setTimeout(run, delay);
+    else setImmediate(run);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.halted) return;
+    const releases = this.releases.slice();
+    const buyers = this.queue.ordered();
+    if (releases.length === 0 && buyers.length === 0) return;
+    let s;
+    try {
+      s = await settle(
+        this.eventId,
+        this.run,
+        releases.map((r) => ({ vendorId: r.vendor.id, name: r.vendor.name, want: r.want - r.got, state: r.state })),
+        buyers.map((b) => ({ customerId: b.customer.id, name: b.customer.name, vip: b.vip, want: b.want - b.ticketIds.length, state: b.state })),
+      );
+      this.failures = 0;
+    } catch (err) {
+      // The transaction rolled back, so nothing changed: keep every request parked and try
+      // again with backoff (a database outage pauses the sale, it never loses tickets).
+      this.failures++;
+      this.options.onError(err);
+      this.kick(Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)));
+      return;
+    }
+    if (s.halted) {
+      this.halt();
+      this.options.onHalt(s.status);
+      return;
+    }
+    const now = Date.now();
+    releases.forEach((r, i) => {
+      r.got += s.plan.released[i];
+      r.state = s.vendorStates[i];
+      if (r.state === "WAITING") r.waited = true;
+    });
+    buyers.forEach((b, i) => {
+      b.ticketIds.push(...s.tickets[i]);
+      b.state = s.customerStates[i];
+      if (b.state === "WAITING") b.waited = true;
+    });
+    this.releases = this.releases.filter((r) => {
+      if (r.got >= r.want) r.resolve({ released: r.got, result: "done", waited: r.waited });
+      else if (r.state === "DONE") r.resolve({ released: r.got, result: "exhausted", waited: r.waited });
+      else return true;
+      return false;
+    });
+    this.queue.prune((b) => {
+      if (b.ticketIds.length >= b.want) b.resolve({ ticketIds: b.ticketIds, result: "done", waited: b.waited, waitedMs: now - b.joinedAt });
+      else if (b.state === "DONE") b.resolve({ ticketIds: b.ticketIds, result: "sold_out", waited: b.waited, waitedMs: now - b.joinedAt });
+      else return false;
+      return true;
+    });
+    if (s.plan.soldOut) {
+      this.halt();
+      this.options.onHalt("SOLD_OUT");
+      return;
+    }
+    if (this.releases.length > 0 || this.queue.size.vip + this.queue.size.regular > 0) this.kick(this.options.retryMs);
+  }
+}

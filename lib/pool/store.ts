@@ -1,0 +1,198 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { appendLogs, type LogRow } from "@/lib/events/log";
+import { planSettlement, type Plan, type PoolNumbers } from "./plan";
+
+// The one place that changes the pool in the database. Every batch is one transaction that
+// first locks the event row (FOR UPDATE): that row lock serialises pool changes across every
+// process on the database, and the CHECK constraints on Event back the arithmetic up.
+
+export type ActorState = "WORKING" | "WAITING" | "PAUSED" | "DONE";
+
+export type ReleaseDemand = { vendorId: number; name: string; want: number; state: ActorState };
+export type BuyDemand = { customerId: number; name: string; vip: boolean; want: number; state: ActorState };
+
+export type Settlement =
+  | { halted: true; status: string; run: number }
+  | {
+      halted: false;
+      plan: Plan;
+      /** Ticket ids sold to each buyer, in the buyers' order. */
+      tickets: bigint[][];
+      vendorStates: ActorState[];
+      customerStates: ActorState[];
+    };
+
+type Tx = Prisma.TransactionClient;
+
+type EventRow = PoolNumbers & { status: string; run: number };
+
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+const CHUNK = 500;
+
+export async function lockEvent(tx: Tx, eventId: number): Promise<EventRow | null> {
+  const rows = await tx.$queryRawUnsafe<EventRow[]>(
+    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ? FOR UPDATE",
+    eventId,
+  );
+  return rows[0] ?? null;
+}
+
+export async function settle(
+  eventId: number,
+  run: number,
+  releases: ReleaseDemand[],
+  buyers: BuyDemand[],
+): Promise<Settlement> {
+  return db().$transaction(async (tx) => {
+    const ev = await lockEvent(tx, eventId);
+    if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
+      return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run };
+    }
+    const plan = planSettlement(ev, releases, buyers);
+    const now = new Date();
+    const logs: LogRow[] = [];
+    const base = { eventId, run, at: now };
+    const counters = { released: ev.released, sold: ev.sold, available: ev.available };
+
+    const newTickets = await insertTickets(tx, eventId, run, plan, releases, now);
+    const toSell = plan.after.sold - ev.sold;
+    const unsold = toSell > 0 ? await oldestUnsold(tx, eventId, run, toSell) : [];
+    if (unsold.length < toSell) throw new Error(`Pool of event ${eventId} holds ${unsold.length} tickets, counters say ${toSell}`);
+
+    const tickets: bigint[][] = buyers.map(() => []);
+    let nextNew = 0;
+    let nextUnsold = 0;
+    for (const move of plan.moves) {
+      for (let k = 0; k < move.count; k++) {
+        if (move.kind === "release") {
+          const id = newTickets[nextNew++];
+          counters.released++;
+          counters.available++;
+          const v = releases[move.index];
+          logs.push({ ...base, ...counters, kind: "RELEASED", actor: v.name, ticketId: id, message: `${v.name} released ticket #${id}` });
+        } else {
+          const id = unsold[nextUnsold++];
+          counters.sold++;
+          counters.available--;
+          const c = buyers[move.index];
+          tickets[move.index].push(id);
+          logs.push({ ...base, ...counters, kind: "SOLD", actor: c.name, vip: c.vip, ticketId: id, message: `${c.vip ? "VIP " : ""}${c.name} bought ticket #${id}` });
+        }
+      }
+    }
+    await sellTickets(tx, buyers, tickets, now);
+
+    const vendorStates = releases.map((r, i): ActorState => {
+      if (plan.released[i] >= r.want) return "WORKING";
+      if (plan.exhausted) return "DONE";
+      return "WAITING";
+    });
+    const customerStates = buyers.map((b, i): ActorState => {
+      if (plan.bought[i] >= b.want) return "WORKING";
+      if (plan.soldOut) return "DONE";
+      return "WAITING";
+    });
+    releases.forEach((r, i) => {
+      if (vendorStates[i] === r.state) return;
+      if (vendorStates[i] === "WAITING") logs.push({ ...base, ...counters, kind: "POOL_FULL", actor: r.name, message: `${r.name} waits: the pool is full (${ev.maxTicketCapacity} tickets)` });
+      if (vendorStates[i] === "DONE") logs.push({ ...base, ...counters, kind: "VENDOR_DONE", actor: r.name, message: `${r.name} is done: all ${ev.totalTickets} tickets are released` });
+    });
+    buyers.forEach((b, i) => {
+      if (customerStates[i] === "WAITING" && b.state !== "WAITING") {
+        logs.push({ ...base, ...counters, kind: "WAITING", actor: b.name, vip: b.vip, message: `${b.vip ? "VIP " : ""}${b.name} is waiting for a ticket` });
+      }
+    });
+    if (plan.soldOut) {
+      logs.push({ ...base, ...counters, kind: "SOLD_OUT", actor: "system", message: `Sold out: all ${ev.totalTickets} tickets are sold` });
+    }
+
+    await tx.$executeRawUnsafe(
+      "UPDATE Event SET released = ?, sold = ?, available = ?, status = ?, updatedAt = ? WHERE id = ?",
+      plan.after.released,
+      plan.after.sold,
+      plan.after.available,
+      plan.soldOut ? "SOLD_OUT" : "RUNNING",
+      now,
+      eventId,
+    );
+    await bumpActors(tx, "Vendor", "released", releases.map((r) => r.vendorId), plan.released, vendorStates);
+    await bumpActors(tx, "Customer", "bought", buyers.map((b) => b.customerId), plan.bought, customerStates);
+    if (plan.soldOut) {
+      await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL", eventId);
+      await tx.$executeRawUnsafe("UPDATE Customer SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL", eventId);
+    }
+    await appendLogs(tx, logs);
+    return { halted: false, plan, tickets, vendorStates, customerStates };
+  }, TX_OPTIONS);
+}
+
+async function insertTickets(tx: Tx, eventId: number, run: number, plan: Plan, releases: ReleaseDemand[], now: Date): Promise<bigint[]> {
+  const vendorIds: number[] = [];
+  for (const move of plan.moves) {
+    if (move.kind === "release") for (let k = 0; k < move.count; k++) vendorIds.push(releases[move.index].vendorId);
+  }
+  if (vendorIds.length === 0) return [];
+  let firstId: bigint | null = null;
+  for (let i = 0; i < vendorIds.length; i += CHUNK) {
+    const chunk = vendorIds.slice(i, i + CHUNK);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO Ticket (eventId, run, vendorId, releasedAt) VALUES ${chunk.map(() => "(?,?,?,?)").join(",")}`,
+      ...chunk.flatMap((v) => [eventId, run, v, now]),
+    );
+    if (firstId === null) {
+      const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
+      firstId = BigInt(row.id);
+    }
+  }
+  // Auto-increment ids only grow and we hold the event's lock, so this event's rows from
+  // firstId on are exactly the ones just inserted (ids need not be consecutive).
+  const rows = await tx.$queryRawUnsafe<{ id: bigint; vendorId: number }[]>(
+    "SELECT id, vendorId FROM Ticket WHERE eventId = ? AND id >= ? ORDER BY id",
+    eventId,
+    firstId,
+  );
+  if (rows.length !== vendorIds.length) throw new Error(`Inserted ${vendorIds.length} tickets but found ${rows.length}`);
+  return rows.map((r) => BigInt(r.id));
+}
+
+async function oldestUnsold(tx: Tx, eventId: number, run: number, count: number): Promise<bigint[]> {
+  const rows = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+    "SELECT id FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NULL ORDER BY id LIMIT ? FOR UPDATE",
+    eventId,
+    run,
+    count,
+  );
+  return rows.map((r) => BigInt(r.id));
+}
+
+async function sellTickets(tx: Tx, buyers: BuyDemand[], tickets: bigint[][], now: Date): Promise<void> {
+  const pairs: [bigint, BuyDemand][] = [];
+  tickets.forEach((ids, i) => ids.forEach((id) => pairs.push([id, buyers[i]])));
+  for (let i = 0; i < pairs.length; i += CHUNK) {
+    const chunk = pairs.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    const cust = chunk.map(([id, b]) => (params.push(id, b.customerId), "WHEN ? THEN ?")).join(" ");
+    const buyerNames = chunk.map(([id, b]) => (params.push(id, b.name), "WHEN ? THEN ?")).join(" ");
+    params.push(now, ...chunk.map(([id]) => id));
+    const changed = await tx.$executeRawUnsafe(
+      `UPDATE Ticket SET customerId = CASE id ${cust} END, buyer = CASE id ${buyerNames} END, soldAt = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND soldAt IS NULL`,
+      ...params,
+    );
+    // A ticket sold twice would be the worst bug this product can have: refuse the batch.
+    if (changed !== chunk.length) throw new Error(`Sold ${changed} of ${chunk.length} tickets: some were already sold`);
+  }
+}
+
+async function bumpActors(tx: Tx, table: "Vendor" | "Customer", column: "released" | "bought", ids: number[], counts: number[], states: ActorState[]): Promise<void> {
+  if (ids.length === 0) return;
+  const params: unknown[] = [];
+  const count = ids.map((id, i) => (params.push(id, counts[i]), "WHEN ? THEN ?")).join(" ");
+  const state = ids.map((id, i) => (params.push(id, states[i]), "WHEN ? THEN ?")).join(" ");
+  params.push(...ids);
+  await tx.$executeRawUnsafe(
+    `UPDATE ${table} SET ${column} = ${column} + CASE id ${count} ELSE 0 END, state = CASE id ${state} ELSE state END WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NULL`,
+    ...params,
+  );
+}
