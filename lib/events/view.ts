@@ -95,11 +95,15 @@ export async function listEvents(): Promise<EventSummary[]> {
   }));
 }
 
-/** The newest log rows of the event's current run, newest first. */
-export async function recentLogs(eventId: number, limit = 50): Promise<LogEntry[]> {
+/** The newest log rows of the event's current run (up to row `upTo`, when given), newest first. */
+export async function recentLogs(eventId: number, limit = 50, upTo?: bigint): Promise<LogEntry[]> {
   const ev = await db().event.findUnique({ where: { id: eventId }, select: { run: true } });
   if (!ev) return [];
-  const rows = await db().eventLog.findMany({ where: { eventId, run: ev.run }, orderBy: { id: "desc" }, take: limit });
+  const rows = await db().eventLog.findMany({
+    where: { eventId, run: ev.run, ...(upTo !== undefined ? { id: { lte: upTo } } : {}) },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
   return rows.map(toLogEntry);
 }
 

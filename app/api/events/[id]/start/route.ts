@@ -1,0 +1,9 @@
+import { startEvent } from "@/lib/events/control";
+import { eventIdParam, json, requireAdminRequest, route } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
+  requireAdminRequest(req);
+  return json(await startEvent(await eventIdParam(ctx)));
+});

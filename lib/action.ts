@@ -1,0 +1,18 @@
+import "server-only";
+import { cookies, headers } from "next/headers";
+import type { ActionResult } from "@/lib/action-result";
+import { ADMIN_COOKIE, requireAdmin } from "@/lib/auth";
+import { AppError, toAppError } from "@/lib/errors";
+
+/** Runs a server action as admin: checks the caller, maps every failure to `{ ok: false }`. */
+export async function adminAction<T>(work: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  try {
+    requireAdmin(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
+    return await work();
+  } catch (err) {
+    const e = err instanceof AppError ? err : toAppError(err);
+    if (e.code === "internal") console.error("[action]", err);
+    const fields = (e.details?.fields ?? undefined) as Record<string, string> | undefined;
+    return { ok: false, error: e.message, fieldErrors: fields };
+  }
+}

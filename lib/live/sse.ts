@@ -1,0 +1,20 @@
+// Server-Sent Events framing: `event`, `id` and one `data` line of JSON per message.
+const encoder = new TextEncoder();
+
+export function sseMessage(event: string, id: bigint | string, data: unknown): Uint8Array {
+  return encoder.encode(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+export function sseComment(text: string): Uint8Array {
+  return encoder.encode(`: ${text}\n\n`);
+}
+
+export function sseRetry(ms: number): Uint8Array {
+  return encoder.encode(`retry: ${ms}\n\n`);
+}
+
+/** Last-Event-ID as a log cursor, or null when absent or not one of ours. */
+export function parseLastEventId(value: string | null): bigint | null {
+  if (!value || !/^\d{1,19}$/.test(value.trim())) return null;
+  return BigInt(value.trim());
+}

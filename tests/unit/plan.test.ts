@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { planSettlement, type PoolNumbers } from "../../lib/pool/plan";
+
+const pool = (p: Partial<PoolNumbers> = {}): PoolNumbers => ({ totalTickets: 100, maxTicketCapacity: 10, released: 0, sold: 0, available: 0, ...p });
+
+describe("settling a batch of pool work", () => {
+  it("never fills the pool above its capacity", () => {
+    const plan = planSettlement(pool(), [{ want: 8 }, { want: 8 }], []);
+    assert.deepEqual(plan.released, [8, 2]);
+    assert.equal(plan.after.available, 10);
+    assert.equal(plan.full, true);
+    assert.equal(plan.exhausted, false);
+  });
+
+  it("never releases more than the total", () => {
+    const plan = planSettlement(pool({ totalTickets: 12, maxTicketCapacity: 12, released: 10, sold: 5, available: 5 }), [{ want: 5 }], []);
+    assert.deepEqual(plan.released, [2]);
+    assert.equal(plan.after.released, 12);
+    assert.equal(plan.exhausted, true);
+    assert.equal(plan.full, false);
+    assert.equal(plan.soldOut, false);
+  });
+
+  it("serves buyers in the order given and leaves the rest waiting", () => {
+    const plan = planSettlement(pool({ released: 3, available: 3 }), [], [{ want: 2 }, { want: 2 }, { want: 1 }]);
+    assert.deepEqual(plan.bought, [2, 1, 0]);
+    assert.equal(plan.after.available, 0);
+    assert.equal(plan.after.sold, 3);
+  });
+
+  it("refills the pool as buyers drain it, within one batch", () => {
+    // capacity 10: release 10, sell 10, release 5 more, sell 5 — and the pool never exceeds 10.
+    const plan = planSettlement(pool(), [{ want: 15 }], [{ want: 15 }]);
+    assert.deepEqual(plan.released, [15]);
+    assert.deepEqual(plan.bought, [15]);
+    let available = 0;
+    for (const m of plan.moves) {
+      available += m.kind === "release" ? m.count : -m.count;
+      assert.ok(available >= 0 && available <= 10, `available ${available} out of bounds`);
+    }
+  });
+
+  it("reports sold out when everything released has been sold", () => {
+    const plan = planSettlement(pool({ totalTickets: 5, maxTicketCapacity: 5 }), [{ want: 5 }], [{ want: 3 }, { want: 3 }]);
+    assert.equal(plan.soldOut, true);
+    assert.deepEqual(plan.bought, [3, 2]);
+    assert.equal(plan.after.sold, 5);
+  });
+
+  it("keeps sold + available = released", () => {
+    for (let i = 0; i < 200; i++) {
+      const total = 1 + Math.floor(Math.random() * 200);
+      const cap = 1 + Math.floor(Math.random() * total);
+      const released = Math.floor(Math.random() * (total + 1));
+      const available = Math.min(cap, Math.floor(Math.random() * (released + 1)));
+      const start = pool({ totalTickets: total, maxTicketCapacity: cap, released, available, sold: released - available });
+      const rand = () => Array.from({ length: Math.floor(Math.random() * 5) }, () => ({ want: 1 + Math.floor(Math.random() * 30) }));
+      const { after } = planSettlement(start, rand(), rand());
+      assert.equal(after.sold + after.available, after.released);
+      assert.ok(after.available <= cap && after.released <= total && after.available >= 0);
+    }
+  });
+});
