@@ -22,8 +22,14 @@ type Runtime = {
 export class Engine {
   private readonly runtimes = new Map<number, Runtime>();
   private readonly pending = new Map<number, Promise<void>>();
+  private readonly stats = new Map<number, { released: number; sold: number; batches: number }>();
 
   constructor(private readonly tickMs: number) {}
+
+  /** Tickets this process released and sold for the event, across its runtimes here. */
+  totals(eventId: number): { released: number; sold: number; batches: number } {
+    return this.stats.get(eventId) ?? { released: 0, sold: 0, batches: 0 };
+  }
 
   isDriving(eventId: number): boolean {
     return this.runtimes.has(eventId);
@@ -97,6 +103,7 @@ export class Engine {
         void appendLogs(db(), [{ eventId, run: ev.run, kind: "ERROR", actor: "system", message: `A batch failed and is retried: ${(err as Error).message}`.slice(0, 500), released: 0, sold: 0, available: 0, at: new Date() }]).catch(() => undefined);
       },
     });
+    this.stats.set(eventId, market.totals);
     const ctx = { market, signal: abort.signal, tickMs: this.tickMs };
     const loops = [
       ...ev.vendors.map((v) => runVendor(ctx, { id: v.id, name: v.name }, v.ticketReleaseRate ?? ev.ticketReleaseRate)),

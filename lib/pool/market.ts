@@ -52,6 +52,8 @@ export class Market {
   private retryTimer: NodeJS.Timeout | undefined;
   private halted = false;
   private failures = 0;
+  /** What this process's batches have done for the event (for benchmarks and tests). */
+  readonly totals = { released: 0, sold: 0, batches: 0 };
 
   constructor(
     readonly eventId: number,
@@ -136,6 +138,9 @@ export class Market {
       return;
     }
     const now = Date.now();
+    this.totals.batches++;
+    this.totals.released += s.plan.released.reduce((a, b) => a + b, 0);
+    this.totals.sold += s.plan.bought.reduce((a, b) => a + b, 0);
     releases.forEach((r, i) => {
       r.got += s.plan.released[i];
       r.state = s.vendorStates[i];

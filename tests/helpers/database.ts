@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import mysql from "mysql2/promise";
+import { migrate } from "../../lib/db/migrate";
+
+// Every test file gets its own database on the local server, created and migrated here and
+// dropped afterwards. Refuses anything but a local server, like dub's Playwright setup.
+const SERVER = process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306";
+
+export type TestDatabase = { url: string; name: string; sql: mysql.Connection; drop: () => Promise<void> };
+
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const server = new URL(SERVER);
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(server.hostname)) {
+    throw new Error(`Tests only run against a local database server, not ${server.hostname}`);
+  }
+  const name = `ticketing_test_${label}_${randomBytes(4).toString("hex")}`;
+  const url = `${SERVER.replace(/\/$/, "")}/${name}`;
+  await migrate(url);
+  const sql = await mysql.createConnection({ uri: url, supportBigNumbers: true, bigNumberStrings: false });
+  return {
+    url,
+    name,
+    sql,
+    drop: async () => {
+      await sql.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await sql.end();
+    },
+  };
+}
+
+/** Point this process's app modules at the database; call before importing anything from lib/. */
+export function useDatabase(url: string): void {
+  process.env.DATABASE_URL = url;
+  process.env.ENGINE_TICK_MS ??= "50";
+}

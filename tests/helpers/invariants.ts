@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import type mysql from "mysql2/promise";
+
+type Row = Record<string, number | string | null>;
+
+async function one(sql: mysql.Connection, q: string, params: unknown[]): Promise<Row> {
+  const [rows] = await sql.query(q, params);
+  return (rows as Row[])[0];
+}
+
+const n = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Checks DESIGN §4 on what the database holds for the event's current run, by plain SQL
+ * that shares no code with the app: counters, tickets, buyers and the event log agree.
+ */
+export async function assertPoolInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; status: string }> {
+  const ev = await one(sql, "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ?", [eventId]);
+  const released = n(ev.released);
+  const sold = n(ev.sold);
+  const available = n(ev.available);
+  assert.ok(available >= 0 && available <= n(ev.maxTicketCapacity), `available ${available} outside 0…${ev.maxTicketCapacity}`);
+  assert.ok(released <= n(ev.totalTickets), `released ${released} above total ${ev.totalTickets}`);
+  assert.equal(sold + available, released, "sold + available must equal released");
+
+  const t = await one(
+    sql,
+    `SELECT COUNT(*) AS tickets, SUM(soldAt IS NOT NULL) AS sold, SUM(soldAt IS NOT NULL AND customerId IS NULL AND buyer IS NULL) AS ownerless
+       FROM Ticket WHERE eventId = ? AND run = ?`,
+    [eventId, ev.run],
+  );
+  assert.equal(n(t.tickets), released, "one ticket row per released ticket (none lost)");
+  assert.equal(n(t.sold), sold, "ticket rows marked sold must match the sold counter");
+  assert.equal(n(t.ownerless), 0, "every sold ticket has a buyer");
+
+  const logs = await one(
+    sql,
+    `SELECT SUM(kind = 'RELEASED') AS released, SUM(kind = 'SOLD') AS sold, COUNT(DISTINCT CASE WHEN kind = 'SOLD' THEN ticketId END) AS soldTickets,
+            MAX(available) AS maxAvailable, MAX(released) AS maxReleased, MIN(available) AS minAvailable
+       FROM EventLog WHERE eventId = ? AND run = ?`,
+    [eventId, ev.run],
+  );
+  assert.equal(n(logs.released), released, "one RELEASED log row per released ticket");
+  assert.equal(n(logs.sold), sold, "one SOLD log row per sold ticket");
+  assert.equal(n(logs.soldTickets), sold, "no ticket is sold twice in the log");
+  assert.ok(n(logs.maxAvailable) <= n(ev.maxTicketCapacity), `a log row shows ${logs.maxAvailable} available, above capacity ${ev.maxTicketCapacity}`);
+  assert.ok(n(logs.minAvailable) >= 0, "no log row shows a negative pool");
+  assert.ok(n(logs.maxReleased) <= n(ev.totalTickets), "no log row shows more released than the total");
+
+  const actors = await one(
+    sql,
+    "SELECT (SELECT COALESCE(SUM(released), 0) FROM Vendor WHERE eventId = ?) AS vendors, (SELECT COALESCE(SUM(bought), 0) FROM Customer WHERE eventId = ?) AS customers",
+    [eventId, eventId],
+  );
+  assert.equal(n(actors.vendors), released, "vendors' counts add up to released");
+  assert.equal(n(actors.customers), sold, "customers' counts add up to sold");
+  return { released, sold, available, status: String(ev.status) };
+}
+
+export async function eventStatus(sql: mysql.Connection, eventId: number): Promise<{ status: string; sold: number; released: number }> {
+  const r = await one(sql, "SELECT status, sold, released FROM Event WHERE id = ?", [eventId]);
+  return { status: String(r.status), sold: n(r.sold), released: n(r.released) };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

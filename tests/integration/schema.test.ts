@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { migrate, migrationsDir } from "../../lib/db/migrate";
+import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
+
+let t: TestDatabase;
+let client: typeof import("../../lib/db/client");
+
+before(async () => {
+  t = await createTestDatabase("schema");
+  useDatabase(t.url);
+  client = await import("../../lib/db/client");
+});
+
+after(async () => {
+  await client.closeDb();
+  await t.drop();
+});
+
+describe("migrations", () => {
+  it("creates the database, applies the SQL once and records it as Prisma does", async () => {
+    const [rows] = await t.sql.query("SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations");
+    const list = rows as { migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }[];
+    assert.ok(list.length >= 1);
+    for (const m of list) {
+      const sql = await readFile(path.join(migrationsDir(), m.migration_name, "migration.sql"), "utf8");
+      assert.equal(m.checksum, createHash("sha256").update(sql).digest("hex"));
+      assert.ok(m.finished_at);
+      assert.equal(m.applied_steps_count, 1);
+    }
+    assert.deepEqual(await migrate(t.url), { created: false, applied: [] }, "a second run applies nothing");
+  });
+
+  it("lets several instances migrate the same fresh database at once", async () => {
+    const url = `${t.url}_parallel`;
+    try {
+      const results = await Promise.all([migrate(url), migrate(url), migrate(url)]);
+      assert.equal(results.filter((r) => r.applied.length > 0).length, 1, "exactly one instance applies the migrations");
+    } finally {
+      await t.sql.query(`DROP DATABASE IF EXISTS \`${t.name}_parallel\``);
+    }
+  });
+});
+
+describe("the schema and the generated client agree", () => {
+  it("round-trips every model through the Prisma client", async () => {
+    const db = client.db();
+    const ev = await db.event.create({ data: { name: "Schema", totalTickets: 10, maxTicketCapacity: 5, ticketReleaseRate: 0.5, customerRetrievalRate: 2.5 } });
+    assert.deepEqual({ status: ev.status, run: ev.run, released: ev.released }, { status: "IDLE", run: 1, released: 0 });
+    const vendor = await db.vendor.create({ data: { eventId: ev.id, name: "V", ticketReleaseRate: 1.5 } });
+    const customer = await db.customer.create({ data: { eventId: ev.id, name: "C", vip: true } });
+    assert.equal(vendor.state, "PAUSED");
+    const now = new Date();
+    const ticket = await db.ticket.create({ data: { eventId: ev.id, run: 1, vendorId: vendor.id, releasedAt: now, customerId: customer.id, buyer: "C", soldAt: now } });
+    const log = await db.eventLog.create({ data: { eventId: ev.id, run: 1, kind: "SOLD", actor: "C", vip: true, ticketId: ticket.id, message: "m", released: 1, sold: 1, available: 0 } });
+    await db.event.update({ where: { id: ev.id }, data: { status: "RUNNING", released: 1, sold: 1 } });
+    const back = await db.event.findUniqueOrThrow({ where: { id: ev.id }, include: { vendors: true, customers: { include: { tickets: true } }, logs: true, tickets: { include: { vendor: true } } } });
+    assert.equal(back.status, "RUNNING");
+    assert.equal(back.customers[0].tickets[0].id, ticket.id);
+    assert.equal(back.tickets[0].vendor.ticketReleaseRate, 1.5);
+    assert.equal(back.logs[0].id, log.id);
+    assert.equal(back.logs[0].vip, true);
+    assert.equal(back.tickets[0].soldAt?.getTime(), now.getTime(), "DATETIME(3) keeps milliseconds");
+    await db.event.delete({ where: { id: ev.id } });
+    assert.equal(await db.ticket.count({ where: { eventId: ev.id } }), 0, "deleting an event cascades");
+  });
+});
