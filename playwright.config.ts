@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { defineConfig } from "@playwright/test";
+
+// End-to-end tests run the real app (`next build` + `next start`) against a database of
+// their own on the local server, created by the app at start-up and dropped in teardown.
+const port = Number(process.env.E2E_PORT ?? 3107);
+process.env.E2E_DATABASE ??= `ticketing_e2e_${randomBytes(4).toString("hex")}`;
+process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
+const server = process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306";
+if (!/@(127\.0\.0\.1|localhost)(:\d+)?$/.test(server)) throw new Error("End-to-end tests only run against a local database server");
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"]],
+  globalTeardown: "./tests/e2e/teardown.ts",
+  use: {
+    baseURL: process.env.E2E_BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: `npx next build && npx next start -p ${port} -H 127.0.0.1`,
+    url: `http://127.0.0.1:${port}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: `${server}/${process.env.E2E_DATABASE}`,
+      ENGINE_TICK_MS: "50",
+      ADMIN_TOKEN: "",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
