@@ -20,8 +20,10 @@ const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS \`_prisma_migrations\` (
 
 export type MigrateResult = { created: boolean; applied: string[] };
 
+// Read at run time from the working directory (next.config.mjs copies the folder into the
+// standalone bundle), so the bundler must not try to trace these paths itself.
 export function migrationsDir(): string {
-  return path.join(process.cwd(), "prisma", "migrations");
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
 }
 
 export async function migrate(databaseUrl: string, dir = migrationsDir()): Promise<MigrateResult> {
@@ -49,13 +51,13 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
       "SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL",
     );
     const history = new Map((done as { migration_name: string; checksum: string; finished_at: Date | null }[]).map((r) => [r.migration_name, r]));
-    const names = (await readdir(dir, { withFileTypes: true }))
+    const names = (await readdir(/*turbopackIgnore: true*/ dir, { withFileTypes: true }))
       .filter((d) => d.isDirectory())
       .map((d) => d.name)
       .sort();
     const applied: string[] = [];
     for (const name of names) {
-      const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
+      const sql = await readFile(path.join(/*turbopackIgnore: true*/ dir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       const past = history.get(name);
       if (past) {

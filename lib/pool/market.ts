@@ -168,6 +168,7 @@ export class Market {
       this.options.onHalt("SOLD_OUT");
       return;
     }
-    if (this.releases.length > 0 || this.queue.size.vip + this.queue.size.regular > 0) this.kick(this.options.retryMs);
+    if (s.plan.truncated) this.kick();
+    else if (this.releases.length > 0 || this.queue.size.vip + this.queue.size.regular > 0) this.kick(this.options.retryMs);
   }
 }

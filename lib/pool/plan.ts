@@ -27,14 +27,17 @@ export type Plan = {
   exhausted: boolean;
   /** released = totalTickets and available = 0. */
   soldOut: boolean;
+  /** The batch hit its size limit with work left: the rest goes in the next batch. */
+  truncated: boolean;
 };
 
 /**
  * Alternates releasing into free space and selling to the queue (already in serving order)
  * until neither can progress, so that one batch both refills the pool and drains it.
  */
-export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: Demand[]): Plan {
+export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: Demand[], limit = Infinity): Plan {
   const p = { ...pool };
+  let budget = limit;
   const released = releases.map(() => 0);
   const bought = buyers.map(() => 0);
   const moves: Move[] = [];
@@ -46,18 +49,21 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
         releases[i].want - released[i],
         p.maxTicketCapacity - p.available,
         p.totalTickets - p.released,
+        budget,
       );
       if (n <= 0) continue;
       released[i] += n;
+      budget -= n;
       p.released += n;
       p.available += n;
       moves.push({ kind: "release", index: i, count: n });
       progress = true;
     }
     for (let i = 0; i < buyers.length && p.available > 0; i++) {
-      const n = Math.min(buyers[i].want - bought[i], p.available);
+      const n = Math.min(buyers[i].want - bought[i], p.available, budget);
       if (n <= 0) continue;
       bought[i] += n;
+      budget -= n;
       p.sold += n;
       p.available -= n;
       moves.push({ kind: "sell", index: i, count: n });
@@ -65,6 +71,7 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
     }
   }
   const exhausted = p.released >= p.totalTickets;
+  const truncated = budget <= 0 && (releases.some((r, i) => released[i] < r.want) || buyers.some((b, i) => bought[i] < b.want));
   const full = p.available >= p.maxTicketCapacity && releases.some((r, i) => released[i] < r.want) && !exhausted;
-  return { moves, released, bought, after: p, full, exhausted, soldOut: exhausted && p.available === 0 };
+  return { moves, released, bought, after: p, full, exhausted, soldOut: exhausted && p.available === 0, truncated };
 }

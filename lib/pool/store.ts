@@ -29,6 +29,8 @@ type Tx = Prisma.TransactionClient;
 type EventRow = PoolNumbers & { status: string; run: number };
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+/** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
+export const BATCH_LIMIT = 4_000;
 const CHUNK = 500;
 
 export async function lockEvent(tx: Tx, eventId: number): Promise<EventRow | null> {
@@ -50,7 +52,7 @@ export async function settle(
     if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
       return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run };
     }
-    const plan = planSettlement(ev, releases, buyers);
+    const plan = planSettlement(ev, releases, buyers, BATCH_LIMIT);
     const now = new Date();
     const logs: LogRow[] = [];
     const base = { eventId, run, at: now };
@@ -62,9 +64,11 @@ export async function settle(
     if (unsold.length < toSell) throw new Error(`Pool of event ${eventId} holds ${unsold.length} tickets, counters say ${toSell}`);
 
     const tickets: bigint[][] = buyers.map(() => []);
+    const sales: { buyer: BuyDemand; ids: bigint[] }[] = [];
     let nextNew = 0;
     let nextUnsold = 0;
     for (const move of plan.moves) {
+      if (move.kind === "sell") sales.push({ buyer: buyers[move.index], ids: unsold.slice(nextUnsold, nextUnsold + move.count) });
       for (let k = 0; k < move.count; k++) {
         if (move.kind === "release") {
           const id = newTickets[nextNew++];
@@ -82,17 +86,17 @@ export async function settle(
         }
       }
     }
-    await sellTickets(tx, buyers, tickets, now);
+    await sellTickets(tx, eventId, run, sales, now);
 
     const vendorStates = releases.map((r, i): ActorState => {
       if (plan.released[i] >= r.want) return "WORKING";
       if (plan.exhausted) return "DONE";
-      return "WAITING";
+      return plan.truncated ? r.state : "WAITING";
     });
     const customerStates = buyers.map((b, i): ActorState => {
       if (plan.bought[i] >= b.want) return "WORKING";
       if (plan.soldOut) return "DONE";
-      return "WAITING";
+      return plan.truncated ? b.state : "WAITING";
     });
     releases.forEach((r, i) => {
       if (vendorStates[i] === r.state) return;
@@ -167,21 +171,25 @@ async function oldestUnsold(tx: Tx, eventId: number, run: number, count: number)
   return rows.map((r) => BigInt(r.id));
 }
 
-async function sellTickets(tx: Tx, buyers: BuyDemand[], tickets: bigint[][], now: Date): Promise<void> {
-  const pairs: [bigint, BuyDemand][] = [];
-  tickets.forEach((ids, i) => ids.forEach((id) => pairs.push([id, buyers[i]])));
-  for (let i = 0; i < pairs.length; i += CHUNK) {
-    const chunk = pairs.slice(i, i + CHUNK);
-    const params: unknown[] = [];
-    const cust = chunk.map(([id, b]) => (params.push(id, b.customerId), "WHEN ? THEN ?")).join(" ");
-    const buyerNames = chunk.map(([id, b]) => (params.push(id, b.name), "WHEN ? THEN ?")).join(" ");
-    params.push(now, ...chunk.map(([id]) => id));
+/**
+ * Each sale is a run of consecutive tickets among the event's oldest unsold ones (locked
+ * above), so one range UPDATE per sale marks them; other events' rows in the range are
+ * excluded by eventId and run.
+ */
+async function sellTickets(tx: Tx, eventId: number, run: number, sales: { buyer: BuyDemand; ids: bigint[] }[], now: Date): Promise<void> {
+  for (const { buyer, ids } of sales) {
     const changed = await tx.$executeRawUnsafe(
-      `UPDATE Ticket SET customerId = CASE id ${cust} END, buyer = CASE id ${buyerNames} END, soldAt = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND soldAt IS NULL`,
-      ...params,
+      "UPDATE Ticket SET customerId = ?, buyer = ?, soldAt = ? WHERE eventId = ? AND run = ? AND soldAt IS NULL AND id BETWEEN ? AND ?",
+      buyer.customerId,
+      buyer.name,
+      now,
+      eventId,
+      run,
+      ids[0],
+      ids[ids.length - 1],
     );
     // A ticket sold twice would be the worst bug this product can have: refuse the batch.
-    if (changed !== chunk.length) throw new Error(`Sold ${changed} of ${chunk.length} tickets: some were already sold`);
+    if (changed !== ids.length) throw new Error(`Sold ${changed} of ${ids.length} tickets: the pool changed under the lock`);
   }
 }
 

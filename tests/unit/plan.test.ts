@@ -62,3 +62,14 @@ describe("settling a batch of pool work", () => {
     }
   });
 });
+
+describe("batch size limit", () => {
+  it("stops at the limit and says the rest is for the next batch", () => {
+    const plan = planSettlement(pool({ maxTicketCapacity: 100 }), [{ want: 50 }], [{ want: 50 }], 60);
+    assert.equal(plan.released[0] + plan.bought[0], 60);
+    assert.equal(plan.truncated, true);
+    assert.equal(plan.full, false);
+    const whole = planSettlement(pool({ maxTicketCapacity: 100 }), [{ want: 50 }], [{ want: 50 }], 1_000);
+    assert.equal(whole.truncated, false);
+  });
+});

@@ -90,18 +90,6 @@ ALTER TABLE `Vendor` ADD CONSTRAINT `Vendor_eventId_fkey` FOREIGN KEY (`eventId`
 -- AddForeignKey
 ALTER TABLE `Customer` ADD CONSTRAINT `Customer_eventId_fkey` FOREIGN KEY (`eventId`) REFERENCES `Event`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
 
--- AddForeignKey
-ALTER TABLE `Ticket` ADD CONSTRAINT `Ticket_eventId_fkey` FOREIGN KEY (`eventId`) REFERENCES `Event`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE `Ticket` ADD CONSTRAINT `Ticket_vendorId_fkey` FOREIGN KEY (`vendorId`) REFERENCES `Vendor`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE `Ticket` ADD CONSTRAINT `Ticket_customerId_fkey` FOREIGN KEY (`customerId`) REFERENCES `Customer`(`id`) ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE `EventLog` ADD CONSTRAINT `EventLog_eventId_fkey` FOREIGN KEY (`eventId`) REFERENCES `Event`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
-
 -- Pool invariants (DESIGN §4.1–2), enforced by the database itself: hand-written, as Prisma's
 -- schema language has no CHECK constraints. MariaDB ≥ 10.2 and MySQL ≥ 8.0.16 enforce them.
 ALTER TABLE `Event` ADD CONSTRAINT `Event_numbers_check` CHECK (
