@@ -29,7 +29,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx next build && npx next start -p ${port} -H 127.0.0.1`,
+    command: "npm run build && npm start",
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
@@ -37,6 +37,8 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       DATABASE_URL: `${server}/${process.env.E2E_DATABASE}`,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
       ENGINE_TICK_MS: "50",
       ADMIN_TOKEN: "",
       NEXT_TELEMETRY_DISABLED: "1",

@@ -43,7 +43,7 @@ export function isAdmin(headers: Headers, cookie: string | undefined): boolean {
 export function requireAdmin(headers: Headers, cookie: string | undefined): void {
   if (isAdmin(headers, cookie)) return;
   if (adminMode() === "loopback") throw new AppError("forbidden", "Admin actions are allowed only from this machine until ADMIN_TOKEN is set");
-  throw new AppError("unauthorized", "This needs an admin: send Authorization: Bearer <ADMIN_TOKEN> or sign in");
+  throw new AppError("unauthorized", "This needs an admin: send Authorization: Bearer <ADMIN_TOKEN>");
 }
 
 export function checkToken(candidate: string): boolean {

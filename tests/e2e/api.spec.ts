@@ -107,7 +107,7 @@ test.describe("bad input gets a 4xx that says what to fix, and changes nothing",
   });
 
   test("malformed JSON → 400", async ({ request }) => {
-    const res = await request.post("/api/events", { data: "{ name: oops", headers: { "content-type": "application/json" } });
+    const res = await request.post("/api/events", { data: Buffer.from("{ name: oops"), headers: { "content-type": "application/json" } });
     expect(res.status()).toBe(400);
     expect((await res.json()).error).toMatchObject({ code: "malformed_json", message: expect.any(String) });
   });

@@ -1,0 +1,67 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback } from "react";
+import type { LogEntry } from "@/lib/events/log-kinds";
+import type { EventView } from "@/lib/events/view";
+import { formatCount, formatRate } from "@/app/_components/format";
+import { StatusPill } from "@/app/_components/status-pill";
+import { CustomerTable, VendorTable } from "./actor-tables";
+import { EventControls } from "./event-controls";
+import type { LiveState } from "./live-state";
+import { LiveNumbers } from "./live-numbers";
+import { LogFeed } from "./log-feed";
+import { useEventStream } from "./use-event-stream";
+
+export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: EventView; initialLogs: LogEntry[] }) {
+  const [state, dispatch] = useEventStream(initialEvent, initialLogs);
+  const { event } = state;
+  const applyEvent = useCallback((next: EventView) => dispatch({ type: "applied", event: next }), [dispatch]);
+
+  return (
+    <div className="dashboard">
+      <header className="dashboard-header">
+        <p className="back-link">
+          <Link href="/">← All events</Link>
+        </p>
+        <div className="title-row">
+          <h1>{event.name}</h1>
+          <StatusPill status={event.status} testId="status" />
+          <span className="run-label" data-testid="run">
+            Run {formatCount(event.run)}
+          </span>
+          <ConnectionIndicator state={state} />
+        </div>
+        <p className="muted config-line">
+          {formatCount(event.totalTickets)} tickets · pool of {formatCount(event.maxTicketCapacity)} · vendors release {formatRate(event.ticketReleaseRate)} tickets/s · customers buy{" "}
+          {formatRate(event.customerRetrievalRate)} tickets/s (defaults)
+        </p>
+        <EventControls event={event} onEvent={applyEvent} />
+      </header>
+      <LiveNumbers event={event} />
+      <VendorTable vendors={event.vendors} />
+      <CustomerTable customers={event.customers} />
+      <aside className="dashboard-side">
+        <LogFeed feed={state.feed} run={event.run} />
+      </aside>
+    </div>
+  );
+}
+
+const CONNECTION = {
+  live: { text: "Live", className: "connection-live" },
+  connecting: { text: "Connecting…", className: "connection-pending" },
+  reconnecting: { text: "Reconnecting…", className: "connection-pending" },
+  dbDown: { text: "Database unavailable", className: "connection-down" },
+} as const;
+
+function ConnectionIndicator({ state }: { state: LiveState }) {
+  const key = state.db === "down" ? "dbDown" : state.transport;
+  const look = CONNECTION[key];
+  return (
+    <span className={`connection ${look.className}`} role="status" data-testid="connection" data-state={key}>
+      <span className="connection-dot" aria-hidden="true" />
+      {look.text}
+    </span>
+  );
+}

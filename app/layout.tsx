@@ -1,0 +1,57 @@
+import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { connection } from "next/server";
+import { adminMode } from "@/lib/auth";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { template: "%s · Ticketing", default: "Ticketing" },
+  description: "Live ticket sales: vendors release, customers buy, everything streamed as it happens.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <div className="site-header-inner">
+            <Link href="/" className="brand">
+              <span className="brand-mark" aria-hidden="true">
+                ▦
+              </span>
+              Ticketing
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/">Events</Link>
+            </nav>
+          </div>
+        </header>
+        <AdminModeBanner />
+        <main id="main" className="site-main" tabIndex={-1}>
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+async function AdminModeBanner() {
+  // Read at request time: the mode follows the running server's environment, not the build's.
+  await connection();
+  if (adminMode() !== "loopback") return null;
+  return (
+    <div className="admin-banner" role="note" data-testid="admin-mode-banner">
+      <div className="admin-banner-inner">
+        <span className="admin-banner-icon" aria-hidden="true">
+          !
+        </span>
+        <p>Admin actions are open to this machine only — set ADMIN_TOKEN to protect them</p>
+      </div>
+    </div>
+  );
+}
