@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { engine } from "@/lib/engine/engine";
 import { AppError } from "@/lib/errors";
+import { count } from "@/lib/format";
 import { lockEvent } from "@/lib/pool/store";
 import { appendLogs } from "./log";
 import { getEventView, type EventView } from "./view";
@@ -34,7 +35,7 @@ export async function stopEvent(eventId: number, actor = "operator"): Promise<Ev
     for (const table of ["Vendor", "Customer"]) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'PAUSED' WHERE eventId = ? AND removedAt IS NULL AND state <> 'DONE'`, eventId);
     }
-    await appendLogs(tx, [{ eventId, run: ev.run, kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${ev.available} tickets in the pool`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+    await appendLogs(tx, [{ eventId, run: ev.run, kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${count(ev.available)} tickets in the pool`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
   });
   await engine().halt(eventId);
   return getEventView(eventId);
@@ -50,7 +51,7 @@ export async function resetEvent(eventId: number, actor = "operator"): Promise<E
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
     await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'PAUSED', released = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
     await tx.$executeRawUnsafe("UPDATE Customer SET state = 'PAUSED', bought = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
-    await appendLogs(tx, [{ eventId, run, kind: "RESET", actor, message: `Run ${run} begins; run ${ev.run} ended with ${ev.sold} of ${ev.totalTickets} sold and is kept in history`, released: 0, sold: 0, available: 0, at: new Date() }]);
+    await appendLogs(tx, [{ eventId, run, kind: "RESET", actor, message: `Run ${run} begins; run ${ev.run} ended with ${count(ev.sold)} of ${count(ev.totalTickets)} sold and is kept in history`, released: 0, sold: 0, available: 0, at: new Date() }]);
   });
   return getEventView(eventId);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { CreateEventInput } from "@/lib/validation/event";
+import { count } from "@/lib/format";
 import { appendLogs } from "./log";
 
 /** Creates the event with its starting vendors and customers (the first `vipCustomers` are VIP). */
@@ -33,7 +34,7 @@ export async function createEvent(input: CreateEventInput): Promise<number> {
         run: ev.run,
         kind: "CREATED",
         actor: "operator",
-        message: `Event created: ${input.totalTickets} tickets, pool of ${input.maxTicketCapacity}, ${input.vendors} vendors, ${input.customers} customers (${input.vipCustomers} VIP)`,
+        message: `Event created: ${count(input.totalTickets)} tickets, pool of ${count(input.maxTicketCapacity)}, ${count(input.vendors)} vendors, ${count(input.customers)} customers (${count(input.vipCustomers)} VIP)`,
         released: 0,
         sold: 0,
         available: 0,

@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendLogs, type LogRow } from "@/lib/events/log";
+import { count } from "@/lib/format";
 import { planSettlement, type Plan, type PoolNumbers } from "./plan";
 
 // The one place that changes the pool in the database. Every batch is one transaction that
@@ -100,8 +101,8 @@ export async function settle(
     });
     releases.forEach((r, i) => {
       if (vendorStates[i] === r.state) return;
-      if (vendorStates[i] === "WAITING") logs.push({ ...base, ...counters, kind: "POOL_FULL", actor: r.name, message: `${r.name} waits: the pool is full (${ev.maxTicketCapacity} tickets)` });
-      if (vendorStates[i] === "DONE") logs.push({ ...base, ...counters, kind: "VENDOR_DONE", actor: r.name, message: `${r.name} is done: all ${ev.totalTickets} tickets are released` });
+      if (vendorStates[i] === "WAITING") logs.push({ ...base, ...counters, kind: "POOL_FULL", actor: r.name, message: `${r.name} waits: the pool is full (${count(ev.maxTicketCapacity)} tickets)` });
+      if (vendorStates[i] === "DONE") logs.push({ ...base, ...counters, kind: "VENDOR_DONE", actor: r.name, message: `${r.name} is done: all ${count(ev.totalTickets)} tickets are released` });
     });
     buyers.forEach((b, i) => {
       if (customerStates[i] === "WAITING" && b.state !== "WAITING") {
@@ -109,7 +110,7 @@ export async function settle(
       }
     });
     if (plan.soldOut) {
-      logs.push({ ...base, ...counters, kind: "SOLD_OUT", actor: "system", message: `Sold out: all ${ev.totalTickets} tickets are sold` });
+      logs.push({ ...base, ...counters, kind: "SOLD_OUT", actor: "system", message: `Sold out: all ${count(ev.totalTickets)} tickets are sold` });
     }
 
     await tx.$executeRawUnsafe(

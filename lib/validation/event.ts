@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { count as fmt } from "@/lib/format";
 
 // The rules for an event's numbers (DESIGN §2), one source for the API, the form and the types.
 export const LIMITS = {
@@ -9,7 +10,6 @@ export const LIMITS = {
   customers: { max: 1_000 },
 } as const;
 
-const fmt = (n: number) => n.toLocaleString("en-US");
 
 const name = z
   .string({ error: "name is required: give the event a name" })
