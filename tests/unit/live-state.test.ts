@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { FEED_LIMIT, initialLiveState, liveReducer } from "../../app/events/[id]/live-state";
+import type { LogEntry } from "../../lib/events/log-kinds";
+import type { EventView } from "../../lib/events/view";
+import { parseLastEventId, sseMessage } from "../../lib/live/sse";
+
+const event = (o: Partial<EventView> = {}): EventView => ({
+  id: 1, name: "E", status: "RUNNING", run: 1, totalTickets: 100, maxTicketCapacity: 10, ticketReleaseRate: 1, customerRetrievalRate: 1,
+  released: 0, sold: 0, available: 0, waiting: { vip: 0, regular: 0 }, vendors: [], customers: [], createdAt: "", updatedAt: "", ...o,
+});
+const log = (id: number, run = 1): LogEntry => ({ id: String(id), run, kind: "SOLD", actor: "C", vip: false, ticketId: String(id), message: `m${id}`, released: id, sold: id, available: 0, at: "2026-01-01T00:00:00Z" });
+const ids = (s: ReturnType<typeof initialLiveState>) => s.feed.map((f) => (f.type === "log" ? f.entry.id : `gap:${f.count}`));
+
+describe("the dashboard's live state", () => {
+  it("shows the log newest first, appending updates on top, without duplicates", () => {
+    let s = initialLiveState(event(), [log(2), log(1)]);
+    s = liveReducer(s, { type: "update", event: event({ sold: 4 }), logs: [log(2), log(3), log(4)], skipped: 0 });
+    assert.deepEqual(ids(s), ["4", "3", "2", "1"]);
+    assert.equal(s.event.sold, 4);
+    assert.equal(s.transport, "live");
+  });
+
+  it("marks rows the server left out below the ones it sent, and stays bounded", () => {
+    let s = initialLiveState(event(), []);
+    s = liveReducer(s, { type: "update", event: event(), logs: [log(10), log(11)], skipped: 1234 });
+    assert.deepEqual(ids(s), ["11", "10", "gap:1234"]);
+    const many = Array.from({ length: FEED_LIMIT + 50 }, (_, i) => log(100 + i));
+    s = liveReducer(s, { type: "update", event: event(), logs: many, skipped: 0 });
+    assert.equal(s.feed.length, FEED_LIMIT);
+    assert.equal(ids(s)[0], String(100 + FEED_LIMIT + 49));
+  });
+
+  it("starts the feed over when a new run begins", () => {
+    let s = initialLiveState(event(), [log(5), log(4)]);
+    s = liveReducer(s, { type: "update", event: event({ run: 2, status: "IDLE" }), logs: [log(6, 2)], skipped: 0 });
+    assert.deepEqual(ids(s), ["6"]);
+  });
+
+  it("ignores an action's answer that is older than what the stream already showed", () => {
+    let s = initialLiveState(event({ sold: 50, released: 60 }), []);
+    s = liveReducer(s, { type: "applied", event: event({ sold: 40, released: 50 }) });
+    assert.equal(s.event.sold, 50);
+    s = liveReducer(s, { type: "applied", event: event({ sold: 50, released: 60, status: "STOPPED" }) });
+    assert.equal(s.event.status, "STOPPED");
+  });
+});
+
+describe("SSE framing", () => {
+  it("writes event, id and one line of JSON data", () => {
+    const text = new TextDecoder().decode(sseMessage("update", 42n, { a: "x\ny" }));
+    assert.equal(text, 'event: update\nid: 42\ndata: {"a":"x\\ny"}\n\n');
+  });
+
+  it("accepts only our own cursors as Last-Event-ID", () => {
+    assert.equal(parseLastEventId("123"), 123n);
+    assert.equal(parseLastEventId(null), null);
+    assert.equal(parseLastEventId("-1"), null);
+    assert.equal(parseLastEventId("12abc"), null);
+    assert.equal(parseLastEventId("9".repeat(30)), null);
+  });
+});
