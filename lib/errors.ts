@@ -48,7 +48,7 @@ export class AppError extends Error {
 /** True for errors that mean "the database is not answering" rather than "the request is wrong". */
 export function isDbUnavailable(err: unknown): boolean {
   const text = `${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`;
-  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024/i.test(text);
+  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024|P2028|Unable to start a transaction|45028/i.test(text);
 }
 
 export function toAppError(err: unknown): AppError {

@@ -174,23 +174,24 @@ async function oldestUnsold(tx: Tx, eventId: number, run: number, count: number)
 
 /**
  * Each sale is a run of consecutive tickets among the event's oldest unsold ones (locked
- * above), so one range UPDATE per sale marks them; other events' rows in the range are
- * excluded by eventId and run.
+ * above), so a chunk of sales is one UPDATE over the chunk's id range with a CASE per sale;
+ * other events' rows in the range are excluded by eventId and run.
  */
 async function sellTickets(tx: Tx, eventId: number, run: number, sales: { buyer: BuyDemand; ids: bigint[] }[], now: Date): Promise<void> {
-  for (const { buyer, ids } of sales) {
+  const SALES_PER_STATEMENT = 300;
+  for (let i = 0; i < sales.length; i += SALES_PER_STATEMENT) {
+    const chunk = sales.slice(i, i + SALES_PER_STATEMENT);
+    const params: unknown[] = [];
+    const customer = chunk.map((s) => (params.push(s.ids[0], s.ids[s.ids.length - 1], s.buyer.customerId), "WHEN id BETWEEN ? AND ? THEN ?")).join(" ");
+    const buyer = chunk.map((s) => (params.push(s.ids[0], s.ids[s.ids.length - 1], s.buyer.name), "WHEN id BETWEEN ? AND ? THEN ?")).join(" ");
+    const expected = chunk.reduce((n, s) => n + s.ids.length, 0);
+    params.push(now, eventId, run, chunk[0].ids[0], chunk[chunk.length - 1].ids[chunk[chunk.length - 1].ids.length - 1]);
     const changed = await tx.$executeRawUnsafe(
-      "UPDATE Ticket SET customerId = ?, buyer = ?, soldAt = ? WHERE eventId = ? AND run = ? AND soldAt IS NULL AND id BETWEEN ? AND ?",
-      buyer.customerId,
-      buyer.name,
-      now,
-      eventId,
-      run,
-      ids[0],
-      ids[ids.length - 1],
+      `UPDATE Ticket SET customerId = CASE ${customer} END, buyer = CASE ${buyer} END, soldAt = ? WHERE eventId = ? AND run = ? AND soldAt IS NULL AND id BETWEEN ? AND ?`,
+      ...params,
     );
     // A ticket sold twice would be the worst bug this product can have: refuse the batch.
-    if (changed !== ids.length) throw new Error(`Sold ${changed} of ${ids.length} tickets: the pool changed under the lock`);
+    if (changed !== expected) throw new Error(`Sold ${changed} of ${expected} tickets: the pool changed under the lock`);
   }
 }
 

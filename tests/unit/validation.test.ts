@@ -48,3 +48,15 @@ describe("event validation", () => {
     assert.deepEqual(numbersFromForm(f, ["totalTickets", "maxTicketCapacity", "vendors"]), { totalTickets: 5000, maxTicketCapacity: "abc" });
   });
 });
+
+describe("error mapping", () => {
+  it("turns 'the database is not answering' into a 503 and anything unknown into a 500 without details", async () => {
+    const { toAppError } = await import("../../lib/errors");
+    for (const message of ["connect ECONNREFUSED 127.0.0.1:3306", "Transaction API error: Unable to start a transaction in the given time.", "pool timeout: failed to retrieve a connection from pool"]) {
+      assert.equal(toAppError(new Error(message)).status, 503, message);
+    }
+    const hidden = toAppError(new Error("secret internals"));
+    assert.equal(hidden.status, 500);
+    assert.doesNotMatch(hidden.message, /secret/);
+  });
+});
