@@ -54,9 +54,13 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S>
 }
 
 export async function eventIdParam(ctx: { params: Promise<{ id: string }> }): Promise<number> {
-  const { id } = await ctx.params;
-  const r = eventIdSchema.safeParse(id);
-  if (!r.success || !/^\d+$/.test(id)) throw new AppError("not_found", `There is no event with id ${JSON.stringify(id).slice(0, 40)}`);
+  return idParam((await ctx.params).id, "event");
+}
+
+/** A numeric id from the path; anything else is a 404 naming what was looked for. */
+export function idParam(value: string, what: string): number {
+  const r = eventIdSchema.safeParse(value);
+  if (!r.success || !/^\d+$/.test(value)) throw new AppError("not_found", `There is no ${what} with id ${JSON.stringify(value).slice(0, 40)}`);
   return r.data;
 }
 

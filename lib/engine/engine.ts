@@ -11,13 +11,22 @@ import { runCustomer, runVendor } from "./actors";
 // process has been asked to run; the database decides what is true (status, counters), and
 // the engine halts an event's actors as soon as a batch finds it no longer RUNNING.
 
+type ActorKind = "vendor" | "customer";
+
+type ActorLoop = { abort: AbortController; done: Promise<void> };
+
 type Runtime = {
   eventId: number;
   run: number;
   market: Market;
   abort: AbortController;
-  loops: Promise<void>[];
+  actors: Map<string, ActorLoop>;
+  defaults: { ticketReleaseRate: number; customerRetrievalRate: number };
 };
+
+export type ActorRow =
+  | { kind: "vendor"; id: number; name: string; ticketReleaseRate: number | null }
+  | { kind: "customer"; id: number; name: string; vip: boolean; customerRetrievalRate: number | null };
 
 export class Engine {
   private readonly runtimes = new Map<number, Runtime>();
@@ -56,8 +65,44 @@ export class Engine {
     this.runtimes.delete(eventId);
     rt.abort.abort();
     rt.market.halt();
-    await Promise.allSettled(rt.loops);
+    await Promise.allSettled([...rt.actors.values()].map((a) => a.done));
     await rt.market.idle();
+  }
+
+  /** A vendor or customer added while the event runs here starts working at once. */
+  addActor(eventId: number, actor: ActorRow): void {
+    const rt = this.runtimes.get(eventId);
+    if (rt) this.startLoop(rt, actor);
+  }
+
+  /**
+   * Stops a removed actor here: its loop ends, its parked requests leave the queue, and a
+   * batch in flight commits whole before this resolves.
+   */
+  async removeActor(eventId: number, kind: ActorKind, id: number): Promise<void> {
+    const rt = this.runtimes.get(eventId);
+    if (!rt) return;
+    const loop = rt.actors.get(`${kind}:${id}`);
+    rt.actors.delete(`${kind}:${id}`);
+    loop?.abort.abort();
+    await rt.market.withdraw(kind, id);
+    await loop?.done;
+  }
+
+  private startLoop(rt: Runtime, actor: ActorRow): void {
+    const key = `${actor.kind}:${actor.id}`;
+    if (rt.actors.has(key)) return;
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal);
+    const stop = () => abort.abort();
+    rt.abort.signal.addEventListener("abort", stop, { once: true });
+    const ctx = { market: rt.market, signal: abort.signal, tickMs: this.tickMs };
+    const done = (
+      actor.kind === "vendor"
+        ? runVendor(ctx, { id: actor.id, name: actor.name }, actor.ticketReleaseRate ?? rt.defaults.ticketReleaseRate)
+        : runCustomer(ctx, { id: actor.id, name: actor.name, vip: actor.vip }, actor.customerRetrievalRate ?? rt.defaults.customerRetrievalRate)
+    ).finally(() => rt.abort.signal.removeEventListener("abort", stop));
+    rt.actors.set(key, { abort, done });
   }
 
   /** After a restart: every event the database says is RUNNING is driven again. */
@@ -104,12 +149,10 @@ export class Engine {
       },
     });
     this.stats.set(eventId, market.totals);
-    const ctx = { market, signal: abort.signal, tickMs: this.tickMs };
-    const loops = [
-      ...ev.vendors.map((v) => runVendor(ctx, { id: v.id, name: v.name }, v.ticketReleaseRate ?? ev.ticketReleaseRate)),
-      ...ev.customers.map((c) => runCustomer(ctx, { id: c.id, name: c.name, vip: c.vip }, c.customerRetrievalRate ?? ev.customerRetrievalRate)),
-    ];
-    this.runtimes.set(eventId, { eventId, run: ev.run, market, abort, loops });
+    const rt: Runtime = { eventId, run: ev.run, market, abort, actors: new Map(), defaults: { ticketReleaseRate: ev.ticketReleaseRate, customerRetrievalRate: ev.customerRetrievalRate } };
+    this.runtimes.set(eventId, rt);
+    for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, ticketReleaseRate: v.ticketReleaseRate });
+    for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, customerRetrievalRate: c.customerRetrievalRate });
   }
 }
 

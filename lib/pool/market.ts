@@ -90,6 +90,21 @@ export class Market {
     for (const b of this.queue.drain()) b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: Date.now() - b.joinedAt });
   }
 
+  /**
+   * Takes a removed actor's parked requests out (answered "stopped"). A batch already being
+   * written finishes first: what it released or sold for the actor is whole and stays.
+   */
+  async withdraw(kind: "vendor" | "customer", id: number): Promise<void> {
+    await this.mutex.runExclusive(() => {
+      if (kind === "vendor") {
+        this.releases = this.releases.filter((r) => (r.vendor.id === id ? (r.resolve({ released: r.got, result: "stopped", waited: r.waited }), false) : true));
+      } else {
+        const now = Date.now();
+        this.queue.prune((b) => (b.customer.id === id ? (b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: now - b.joinedAt }), true) : false));
+      }
+    });
+  }
+
   /** Resolves once the batch being written (if any) has committed. */
   async idle(): Promise<void> {
     await this.mutex.waitForUnlock();
@@ -152,13 +167,15 @@ export class Market {
       if (b.state === "WAITING") b.waited = true;
     });
     this.releases = this.releases.filter((r) => {
-      if (r.got >= r.want) r.resolve({ released: r.got, result: "done", waited: r.waited });
+      if (s.gone.vendors.has(r.vendor.id)) r.resolve({ released: r.got, result: "stopped", waited: r.waited });
+      else if (r.got >= r.want) r.resolve({ released: r.got, result: "done", waited: r.waited });
       else if (r.state === "DONE") r.resolve({ released: r.got, result: "exhausted", waited: r.waited });
       else return true;
       return false;
     });
     this.queue.prune((b) => {
-      if (b.ticketIds.length >= b.want) b.resolve({ ticketIds: b.ticketIds, result: "done", waited: b.waited, waitedMs: now - b.joinedAt });
+      if (s.gone.customers.has(b.customer.id)) b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: now - b.joinedAt });
+      else if (b.ticketIds.length >= b.want) b.resolve({ ticketIds: b.ticketIds, result: "done", waited: b.waited, waitedMs: now - b.joinedAt });
       else if (b.state === "DONE") b.resolve({ ticketIds: b.ticketIds, result: "sold_out", waited: b.waited, waitedMs: now - b.joinedAt });
       else return false;
       return true;

@@ -23,6 +23,8 @@ export type Settlement =
       tickets: bigint[][];
       vendorStates: ActorState[];
       customerStates: ActorState[];
+      /** Actors removed (by any process) since they asked: their requests end here. */
+      gone: { vendors: Set<number>; customers: Set<number> };
     };
 
 type Tx = Prisma.TransactionClient;
@@ -53,6 +55,10 @@ export async function settle(
     if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
       return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run };
     }
+    // An actor removed since it asked (perhaps by another process) gets nothing more.
+    const gone = { vendors: await removedAmong(tx, "Vendor", releases.map((r) => r.vendorId)), customers: await removedAmong(tx, "Customer", buyers.map((b) => b.customerId)) };
+    releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
+    buyers = buyers.map((b) => (gone.customers.has(b.customerId) ? { ...b, want: 0 } : b));
     const plan = planSettlement(ev, releases, buyers, BATCH_LIMIT);
     const now = new Date();
     const logs: LogRow[] = [];
@@ -129,8 +135,17 @@ export async function settle(
       await tx.$executeRawUnsafe("UPDATE Customer SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL", eventId);
     }
     await appendLogs(tx, logs);
-    return { halted: false, plan, tickets, vendorStates, customerStates };
+    return { halted: false, plan, tickets, vendorStates, customerStates, gone };
   }, TX_OPTIONS);
+}
+
+async function removedAmong(tx: Tx, table: "Vendor" | "Customer", ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.$queryRawUnsafe<{ id: number }[]>(
+    `SELECT id FROM ${table} WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NOT NULL`,
+    ...ids,
+  );
+  return new Set(rows.map((r) => Number(r.id)));
 }
 
 async function insertTickets(tx: Tx, eventId: number, run: number, plan: Plan, releases: ReleaseDemand[], now: Date): Promise<bigint[]> {

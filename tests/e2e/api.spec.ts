@@ -194,3 +194,36 @@ test("the stream sends a snapshot, then coalesced updates with ids, and resumes 
   expect(BigInt(resumed[0].data.logs[0]?.id ?? "0")).toBeGreaterThan(BigInt(messages[1].id!));
   await request.post(`/api/events/${ev.id}/stop`);
 });
+
+test("vendors and customers are added and removed through the API; bad input changes nothing", async ({ request }) => {
+  const ev = await create(request, { ...valid, vendors: 0, customers: 0, vipCustomers: 0 });
+  const v = await request.post(`/api/events/${ev.id}/vendors`, { data: { name: "Box office", ticketReleaseRate: 25 } });
+  expect(v.status()).toBe(201);
+  expect(await v.json()).toMatchObject({ name: "Box office", ticketReleaseRate: 25, ownRate: true, released: 0 });
+  const c = await request.post(`/api/events/${ev.id}/customers`, { data: { name: "Ada", vip: true } });
+  expect(c.status()).toBe(201);
+  const customer = await c.json();
+  expect(customer).toMatchObject({ name: "Ada", vip: true, customerRetrievalRate: valid.customerRetrievalRate, ownRate: false });
+
+  for (const [path, body, message] of [
+    ["vendors", { ticketReleaseRate: 5 }, /name is required/],
+    ["vendors", { name: "x", ticketReleaseRate: 0 }, /at least 0.1 tickets\/s/],
+    ["customers", { name: "x", vip: "yes" }, /vip must be true or false/],
+    ["customers", { name: "x".repeat(10_000) }, /at most 120 characters/],
+  ] as const) {
+    const res = await request.post(`/api/events/${ev.id}/${path}`, { data: body });
+    expect(res.status()).toBe(422);
+    expect((await res.json()).error.message).toMatch(message);
+  }
+  const after = await (await request.get(`/api/events/${ev.id}`)).json();
+  expect([after.vendors.length, after.customers.length]).toEqual([1, 1]);
+
+  const removed = await request.delete(`/api/events/${ev.id}/customers/${customer.id}`);
+  expect(removed.status()).toBe(200);
+  const twice = await request.delete(`/api/events/${ev.id}/customers/${customer.id}`);
+  expect(twice.status()).toBe(404);
+  expect((await twice.json()).error.message).toMatch(/already removed/);
+  expect((await request.delete(`/api/events/${ev.id}/vendors/abc`)).status()).toBe(404);
+  expect((await request.post(`/api/events/999999/vendors`, { data: { name: "x" } })).status()).toBe(404);
+  expect((await (await request.get(`/api/events/${ev.id}`)).json()).customers).toHaveLength(0);
+});

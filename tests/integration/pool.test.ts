@@ -152,3 +152,38 @@ describe("the database as the last line of defence", () => {
     await assert.rejects(t.sql.query("UPDATE Event SET maxTicketCapacity = 11 WHERE id = ?", [id]), /CONSTRAINT|check/i);
   });
 });
+
+describe("vendors and customers joining and leaving a running sale", () => {
+  it("puts new actors to work at once and removes others mid-batch without breaking an invariant", async () => {
+    const { addVendor, addCustomer, removeActor } = await import("../../lib/events/actors");
+    const id = await event({ totalTickets: 50_000, maxTicketCapacity: 50, ticketReleaseRate: 300, customerRetrievalRate: 60, vendors: 6, customers: 12, vipCustomers: 2 });
+    await lib.control.startEvent(id);
+    await waitFor("the sale to get going", async () => (await eventStatus(t.sql, id)).sold > 300);
+
+    const vendor = await addVendor(id, { name: "Late vendor", ticketReleaseRate: 500 });
+    const vip = await addCustomer(id, { name: "Late VIP", vip: true, customerRetrievalRate: 80 });
+    assert.equal(vendor.state, "WORKING");
+    await waitFor("the new actors to work", async () => {
+      const [rows] = await t.sql.query("SELECT (SELECT released FROM Vendor WHERE id = ?) AS v, (SELECT bought FROM Customer WHERE id = ?) AS c", [vendor.id, vip.id]);
+      const r = (rows as { v: number; c: number }[])[0];
+      return r.v > 0 && r.c > 0;
+    });
+
+    const view = await (await import("../../lib/events/view")).getEventView(id);
+    const leaving = [...view.vendors.slice(0, 3).map((v) => ["vendor", v.id] as const), ...view.customers.slice(0, 5).map((c) => ["customer", c.id] as const)];
+    await Promise.all(leaving.map(([kind, actorId]) => removeActor(id, kind, actorId)));
+    const [before] = await t.sql.query("SELECT id, released AS n FROM Vendor WHERE removedAt IS NOT NULL AND eventId = ? UNION ALL SELECT id, bought FROM Customer WHERE removedAt IS NOT NULL AND eventId = ?", [id, id]);
+    await assertPoolInvariants(t.sql, id);
+    await new Promise((r) => setTimeout(r, 500));
+    const [afterwards] = await t.sql.query("SELECT id, released AS n FROM Vendor WHERE removedAt IS NOT NULL AND eventId = ? UNION ALL SELECT id, bought FROM Customer WHERE removedAt IS NOT NULL AND eventId = ?", [id, id]);
+    assert.deepEqual(afterwards, before, "a removed actor releases and buys nothing more");
+    const running = await eventStatus(t.sql, id);
+    assert.equal(running.status, "RUNNING");
+    await waitFor("the rest to keep selling", async () => (await eventStatus(t.sql, id)).sold > running.sold + 100);
+
+    await assert.rejects(removeActor(id, "vendor", leaving[0][1]), /already removed/);
+    await assert.rejects(removeActor(id, "customer", 999_999), /has no customer/);
+    await lib.control.stopEvent(id);
+    await assertPoolInvariants(t.sql, id);
+  });
+});
