@@ -69,6 +69,11 @@ export class Engine {
     await rt.market.idle();
   }
 
+  /** A real buyer joined the event's queue: serve it now if this process drives the event. */
+  nudge(eventId: number): void {
+    this.runtimes.get(eventId)?.market.nudge();
+  }
+
   /** A vendor or customer added while the event runs here starts working at once. */
   addActor(eventId: number, actor: ActorRow): void {
     const rt = this.runtimes.get(eventId);
@@ -153,6 +158,7 @@ export class Engine {
     this.runtimes.set(eventId, rt);
     for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, ticketReleaseRate: v.ticketReleaseRate });
     for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, customerRetrievalRate: c.customerRetrievalRate });
+    market.nudge();
   }
 }
 

@@ -12,6 +12,9 @@ export const LOG_KINDS = [
   "WAITING",
   "VENDOR_DONE",
   "SOLD_OUT",
+  "QUEUED",
+  "CANCELLED",
+  "REFUSED",
   "ERROR",
 ] as const;
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { Mutex } from "async-mutex";
+import { purchasesChanged } from "@/lib/purchases/notify";
 import { WaitingQueue } from "./queue";
 import { settle, type ActorState } from "./store";
 
@@ -29,6 +30,7 @@ type BuyRequest = {
   vip: boolean;
   want: number;
   ticketIds: bigint[];
+  purchaseId: bigint | null;
   state: ActorState;
   waited: boolean;
   joinedAt: number;
@@ -72,7 +74,7 @@ export class Market {
   buy(customer: CustomerRef, count: number): Promise<BuyOutcome> {
     if (this.halted) return Promise.resolve({ ticketIds: [], result: "stopped", waited: false, waitedMs: 0 });
     return new Promise((resolve) => {
-      this.queue.join({ customer, vip: customer.vip, want: count, ticketIds: [], state: "WORKING", waited: false, joinedAt: Date.now(), resolve });
+      this.queue.join({ customer, vip: customer.vip, want: count, ticketIds: [], purchaseId: null, state: "WORKING", waited: false, joinedAt: Date.now(), resolve });
       this.kick();
     });
   }
@@ -105,6 +107,11 @@ export class Market {
     });
   }
 
+  /** Serve now: a real buyer just joined the queue. */
+  nudge(): void {
+    this.kick();
+  }
+
   /** Resolves once the batch being written (if any) has committed. */
   async idle(): Promise<void> {
     await this.mutex.waitForUnlock();
@@ -129,14 +136,22 @@ export class Market {
     if (this.halted) return;
     const releases = this.releases.slice();
     const buyers = this.queue.ordered();
-    if (releases.length === 0 && buyers.length === 0) return;
     let s;
     try {
       s = await settle(
         this.eventId,
         this.run,
         releases.map((r) => ({ vendorId: r.vendor.id, name: r.vendor.name, want: r.want - r.got, state: r.state })),
-        buyers.map((b) => ({ customerId: b.customer.id, name: b.customer.name, vip: b.vip, want: b.want - b.ticketIds.length, state: b.state })),
+        buyers.map((b) => ({
+          customerId: b.customer.id,
+          name: b.customer.name,
+          vip: b.vip,
+          want: b.want - b.ticketIds.length,
+          quantity: b.want,
+          state: b.state,
+          purchaseId: b.purchaseId,
+          joinedAt: new Date(b.joinedAt),
+        })),
       );
       this.failures = 0;
     } catch (err) {
@@ -161,7 +176,9 @@ export class Market {
       r.state = s.vendorStates[i];
       if (r.state === "WAITING") r.waited = true;
     });
+    purchasesChanged(s.settledPurchases);
     buyers.forEach((b, i) => {
+      b.purchaseId = s.purchaseIds[i];
       b.ticketIds.push(...s.tickets[i]);
       b.state = s.customerStates[i];
       if (b.state === "WAITING") b.waited = true;
@@ -185,7 +202,9 @@ export class Market {
       this.options.onHalt("SOLD_OUT");
       return;
     }
+    // Even with nothing parked here, look again soon: real buyers' purchases arrive as rows,
+    // possibly through another app instance.
     if (s.plan.truncated) this.kick();
-    else if (this.releases.length > 0 || this.queue.size.vip + this.queue.size.regular > 0) this.kick(this.options.retryMs);
+    else this.kick(this.options.retryMs);
   }
 }

@@ -11,8 +11,12 @@ export type PoolNumbers = {
   available: number;
 };
 
-/** A vendor asking to release, or a customer asking to buy, `want` tickets. */
-export type Demand = { want: number };
+/**
+ * A vendor asking to release, or a buyer asking to buy, `want` tickets. A real buyer's
+ * purchase is all or nothing: it waits at its place in line until the pool holds all it
+ * asks for (and nobody behind it is served meanwhile); simulated customers take what there is.
+ */
+export type Demand = { want: number; allOrNothing?: boolean };
 
 export type Move = { kind: "release" | "sell"; index: number; count: number };
 
@@ -29,6 +33,8 @@ export type Plan = {
   soldOut: boolean;
   /** The batch hit its size limit with work left: the rest goes in the next batch. */
   truncated: boolean;
+  /** All-or-nothing buyers who can never be served: every ticket is released and too few are left. */
+  unfillable: boolean[];
 };
 
 /**
@@ -38,19 +44,18 @@ export type Plan = {
 export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: Demand[], limit = Infinity): Plan {
   const p = { ...pool };
   let budget = limit;
+  let hitLimit = false;
   const released = releases.map(() => 0);
   const bought = buyers.map(() => 0);
+  const unfillable = buyers.map(() => false);
   const moves: Move[] = [];
   let progress = true;
   while (progress) {
     progress = false;
     for (let i = 0; i < releases.length; i++) {
-      const n = Math.min(
-        releases[i].want - released[i],
-        p.maxTicketCapacity - p.available,
-        p.totalTickets - p.released,
-        budget,
-      );
+      const fits = Math.min(releases[i].want - released[i], p.maxTicketCapacity - p.available, p.totalTickets - p.released);
+      if (fits > budget) hitLimit = true;
+      const n = Math.min(fits, budget);
       if (n <= 0) continue;
       released[i] += n;
       budget -= n;
@@ -60,8 +65,20 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
       progress = true;
     }
     for (let i = 0; i < buyers.length && p.available > 0; i++) {
-      const n = Math.min(buyers[i].want - bought[i], p.available, budget);
-      if (n <= 0) continue;
+      const remaining = buyers[i].want - bought[i];
+      if (remaining <= 0 || unfillable[i]) continue;
+      if (buyers[i].allOrNothing && p.available < remaining) {
+        if (p.released >= p.totalTickets) {
+          unfillable[i] = true;
+          continue;
+        }
+        break; // its place in line holds: nobody behind it is served before it
+      }
+      const fits = Math.min(remaining, p.available);
+      if (fits > budget) hitLimit = true;
+      if (fits > budget && buyers[i].allOrNothing) break;
+      const n = Math.min(fits, budget);
+      if (n <= 0) break;
       bought[i] += n;
       budget -= n;
       p.sold += n;
@@ -71,7 +88,6 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
     }
   }
   const exhausted = p.released >= p.totalTickets;
-  const truncated = budget <= 0 && (releases.some((r, i) => released[i] < r.want) || buyers.some((b, i) => bought[i] < b.want));
   const full = p.available >= p.maxTicketCapacity && releases.some((r, i) => released[i] < r.want) && !exhausted;
-  return { moves, released, bought, after: p, full, exhausted, soldOut: exhausted && p.available === 0, truncated };
+  return { moves, released, bought, after: p, full, exhausted, soldOut: exhausted && p.available === 0, truncated: hitLimit, unfillable };
 }

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendLogs, type LogRow } from "@/lib/events/log";
 import { count } from "@/lib/format";
+import { newPublicId } from "@/lib/purchases/ids";
 import { planSettlement, type Plan, type PoolNumbers } from "./plan";
 
 // The one place that changes the pool in the database. Every batch is one transaction that
@@ -12,20 +13,42 @@ import { planSettlement, type Plan, type PoolNumbers } from "./plan";
 export type ActorState = "WORKING" | "WAITING" | "PAUSED" | "DONE";
 
 export type ReleaseDemand = { vendorId: number; name: string; want: number; state: ActorState };
-export type BuyDemand = { customerId: number; name: string; vip: boolean; want: number; state: ActorState };
+/** A simulated customer's request: `want` is what is still missing of `quantity`. */
+export type BuyDemand = {
+  customerId: number;
+  name: string;
+  vip: boolean;
+  want: number;
+  quantity: number;
+  state: ActorState;
+  purchaseId: bigint | null;
+  joinedAt: Date;
+};
 
 export type Settlement =
   | { halted: true; status: string; run: number }
   | {
       halted: false;
       plan: Plan;
-      /** Ticket ids sold to each buyer, in the buyers' order. */
+      /** Ticket ids sold to each simulated buyer, in the buyers' order. */
       tickets: bigint[][];
+      /** The purchase row of each simulated buyer (created by this batch when it had none). */
+      purchaseIds: bigint[];
       vendorStates: ActorState[];
       customerStates: ActorState[];
       /** Actors removed (by any process) since they asked: their requests end here. */
       gone: { vendors: Set<number>; customers: Set<number> };
+      /** Real buyers' purchases this batch served or refused. */
+      settledPurchases: bigint[];
     };
+
+/** A real buyer's purchase waiting in the queue (from the API or the buyer page). */
+type QueuedPurchase = { id: bigint; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
+
+/** One place in the serving order: a simulated customer's request or a real buyer's purchase. */
+type Place =
+  | { kind: "sim"; index: number; vip: boolean; at: Date; name: string; customerId: number | null }
+  | { kind: "real"; index: number; vip: boolean; at: Date; name: string; customerId: null };
 
 type Tx = Prisma.TransactionClient;
 
@@ -59,11 +82,33 @@ export async function settle(
     const gone = { vendors: await removedAmong(tx, "Vendor", releases.map((r) => r.vendorId)), customers: await removedAmong(tx, "Customer", buyers.map((b) => b.customerId)) };
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
     buyers = buyers.map((b) => (gone.customers.has(b.customerId) ? { ...b, want: 0 } : b));
-    const plan = planSettlement(ev, releases, buyers, BATCH_LIMIT);
+
+    // One queue for everyone: simulated requests and real buyers' purchases, VIPs first,
+    // then by the moment each joined.
+    const real = await queuedPurchases(tx, eventId, run);
+    if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
+      const idle = planSettlement(ev, [], []);
+      return { halted: false, plan: idle, tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
+    }
+    const places: Place[] = [
+      ...buyers.map((b, index): Place => ({ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId })),
+      ...real.map((r, index): Place => ({ kind: "real", index, vip: r.vip, at: r.requestedAt, name: r.buyer, customerId: null })),
+    ].sort((x, y) => Number(y.vip) - Number(x.vip) || x.at.getTime() - y.at.getTime());
+    const demands = places.map((pl) => (pl.kind === "sim" ? { want: buyers[pl.index].want } : { want: real[pl.index].quantity, allOrNothing: true }));
+    const plan = planSettlement(ev, releases, demands, BATCH_LIMIT);
     const now = new Date();
     const logs: LogRow[] = [];
     const base = { eventId, run, at: now };
     const counters = { released: ev.released, sold: ev.sold, available: ev.available };
+
+    // Purchase rows: simulated requests get theirs with the status this batch leaves them in.
+    const placeStatus = places.map((pl, k): "QUEUED" | "COMPLETED" | "SOLD_OUT" => {
+      if (plan.bought[k] >= demands[k].want) return "COMPLETED";
+      if (plan.soldOut || plan.unfillable[k]) return "SOLD_OUT";
+      return "QUEUED";
+    });
+    const purchaseIds = await recordSimulatedPurchases(tx, eventId, run, buyers, places, placeStatus, now);
+    const purchaseOf = (pl: Place) => (pl.kind === "sim" ? purchaseIds[pl.index] : real[pl.index].id);
 
     const newTickets = await insertTickets(tx, eventId, run, plan, releases, now);
     const toSell = plan.after.sold - ev.sold;
@@ -71,11 +116,14 @@ export async function settle(
     if (unsold.length < toSell) throw new Error(`Pool of event ${eventId} holds ${unsold.length} tickets, counters say ${toSell}`);
 
     const tickets: bigint[][] = buyers.map(() => []);
-    const sales: { buyer: BuyDemand; ids: bigint[] }[] = [];
+    const sales: Sale[] = [];
     let nextNew = 0;
     let nextUnsold = 0;
     for (const move of plan.moves) {
-      if (move.kind === "sell") sales.push({ buyer: buyers[move.index], ids: unsold.slice(nextUnsold, nextUnsold + move.count) });
+      if (move.kind === "sell") {
+        const pl = places[move.index];
+        sales.push({ customerId: pl.customerId, name: pl.name, purchaseId: purchaseOf(pl), ids: unsold.slice(nextUnsold, nextUnsold + move.count) });
+      }
       for (let k = 0; k < move.count; k++) {
         if (move.kind === "release") {
           const id = newTickets[nextNew++];
@@ -87,21 +135,36 @@ export async function settle(
           const id = unsold[nextUnsold++];
           counters.sold++;
           counters.available--;
-          const c = buyers[move.index];
-          tickets[move.index].push(id);
-          logs.push({ ...base, ...counters, kind: "SOLD", actor: c.name, vip: c.vip, ticketId: id, message: `${c.vip ? "VIP " : ""}${c.name} bought ticket #${id}` });
+          const pl = places[move.index];
+          if (pl.kind === "sim") tickets[pl.index].push(id);
+          logs.push({ ...base, ...counters, kind: "SOLD", actor: pl.name, vip: pl.vip, ticketId: id, message: `${pl.vip ? "VIP " : ""}${pl.name} bought ticket #${id}${pl.kind === "real" ? " (real buyer)" : ""}` });
         }
       }
     }
     await sellTickets(tx, eventId, run, sales, now);
+
+    // Real buyers' purchases and earlier simulated ones that this batch finished.
+    const finished = places
+      .map((pl, k) => ({ pl, k }))
+      .filter(({ pl, k }) => placeStatus[k] !== "QUEUED" && (pl.kind === "real" || buyers[pl.index].purchaseId !== null));
+    await finishPurchases(tx, finished.map(({ pl, k }) => ({ id: purchaseOf(pl), status: placeStatus[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
+    for (const { pl, k } of finished) {
+      if (pl.kind === "real" && placeStatus[k] === "SOLD_OUT") {
+        logs.push({ ...base, ...counters, kind: "REFUSED", actor: pl.name, vip: pl.vip, message: `${pl.vip ? "VIP " : ""}${pl.name} asked for ${count(real[pl.index].quantity)}: sold out, nothing charged` });
+      }
+    }
 
     const vendorStates = releases.map((r, i): ActorState => {
       if (plan.released[i] >= r.want) return "WORKING";
       if (plan.exhausted) return "DONE";
       return plan.truncated ? r.state : "WAITING";
     });
+    const simBought = buyers.map(() => 0);
+    places.forEach((pl, k) => {
+      if (pl.kind === "sim") simBought[pl.index] = plan.bought[k];
+    });
     const customerStates = buyers.map((b, i): ActorState => {
-      if (plan.bought[i] >= b.want) return "WORKING";
+      if (simBought[i] >= b.want) return "WORKING";
       if (plan.soldOut) return "DONE";
       return plan.truncated ? b.state : "WAITING";
     });
@@ -117,6 +180,8 @@ export async function settle(
     });
     if (plan.soldOut) {
       logs.push({ ...base, ...counters, kind: "SOLD_OUT", actor: "system", message: `Sold out: all ${count(ev.totalTickets)} tickets are sold` });
+      // Everyone still in line, however far back, is answered now.
+      await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'SOLD_OUT', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED'", now, eventId, run);
     }
 
     await tx.$executeRawUnsafe(
@@ -129,13 +194,14 @@ export async function settle(
       eventId,
     );
     await bumpActors(tx, "Vendor", "released", releases.map((r) => r.vendorId), plan.released, vendorStates);
-    await bumpActors(tx, "Customer", "bought", buyers.map((b) => b.customerId), plan.bought, customerStates);
+    await bumpActors(tx, "Customer", "bought", buyers.map((b) => b.customerId), simBought, customerStates);
     if (plan.soldOut) {
       await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL", eventId);
       await tx.$executeRawUnsafe("UPDATE Customer SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL", eventId);
     }
     await appendLogs(tx, logs);
-    return { halted: false, plan, tickets, vendorStates, customerStates, gone };
+    const settledPurchases = finished.filter(({ pl }) => pl.kind === "real").map(({ pl }) => purchaseOf(pl));
+    return { halted: false, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
   }, TX_OPTIONS);
 }
 
@@ -187,26 +253,96 @@ async function oldestUnsold(tx: Tx, eventId: number, run: number, count: number)
   return rows.map((r) => BigInt(r.id));
 }
 
+type Sale = { customerId: number | null; name: string; purchaseId: bigint; ids: bigint[] };
+
 /**
  * Each sale is a run of consecutive tickets among the event's oldest unsold ones (locked
  * above), so a chunk of sales is one UPDATE over the chunk's id range with a CASE per sale;
  * other events' rows in the range are excluded by eventId and run.
  */
-async function sellTickets(tx: Tx, eventId: number, run: number, sales: { buyer: BuyDemand; ids: bigint[] }[], now: Date): Promise<void> {
+async function sellTickets(tx: Tx, eventId: number, run: number, sales: Sale[], now: Date): Promise<void> {
   const SALES_PER_STATEMENT = 300;
   for (let i = 0; i < sales.length; i += SALES_PER_STATEMENT) {
     const chunk = sales.slice(i, i + SALES_PER_STATEMENT);
     const params: unknown[] = [];
-    const customer = chunk.map((s) => (params.push(s.ids[0], s.ids[s.ids.length - 1], s.buyer.customerId), "WHEN id BETWEEN ? AND ? THEN ?")).join(" ");
-    const buyer = chunk.map((s) => (params.push(s.ids[0], s.ids[s.ids.length - 1], s.buyer.name), "WHEN id BETWEEN ? AND ? THEN ?")).join(" ");
+    const cases = (value: (s: Sale) => unknown) =>
+      chunk.map((s) => (params.push(s.ids[0], s.ids[s.ids.length - 1], value(s)), "WHEN id BETWEEN ? AND ? THEN ?")).join(" ");
+    const customer = cases((s) => s.customerId);
+    const buyer = cases((s) => s.name);
+    const purchase = cases((s) => s.purchaseId);
     const expected = chunk.reduce((n, s) => n + s.ids.length, 0);
     params.push(now, eventId, run, chunk[0].ids[0], chunk[chunk.length - 1].ids[chunk[chunk.length - 1].ids.length - 1]);
     const changed = await tx.$executeRawUnsafe(
-      `UPDATE Ticket SET customerId = CASE ${customer} END, buyer = CASE ${buyer} END, soldAt = ? WHERE eventId = ? AND run = ? AND soldAt IS NULL AND id BETWEEN ? AND ?`,
+      `UPDATE Ticket SET customerId = CASE ${customer} END, buyer = CASE ${buyer} END, purchaseId = CASE ${purchase} END, soldAt = ? WHERE eventId = ? AND run = ? AND soldAt IS NULL AND id BETWEEN ? AND ?`,
       ...params,
     );
     // A ticket sold twice would be the worst bug this product can have: refuse the batch.
     if (changed !== expected) throw new Error(`Sold ${changed} of ${expected} tickets: the pool changed under the lock`);
+  }
+}
+
+/** Real buyers' purchases still waiting, in serving order (the first 1,000 are plenty for one batch). */
+async function queuedPurchases(tx: Tx, eventId: number, run: number): Promise<QueuedPurchase[]> {
+  const rows = await tx.$queryRawUnsafe<QueuedPurchase[]>(
+    "SELECT id, buyer, vip, quantity, requestedAt FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source <> 'SIMULATION' ORDER BY vip DESC, requestedAt, id LIMIT 1000",
+    eventId,
+    run,
+  );
+  return rows.map((r) => ({ ...r, id: BigInt(r.id), vip: Boolean(r.vip) }));
+}
+
+/** Creates the purchase rows of simulated requests that have none yet; returns every simulated buyer's purchase id. */
+async function recordSimulatedPurchases(tx: Tx, eventId: number, run: number, buyers: BuyDemand[], places: Place[], status: string[], now: Date): Promise<bigint[]> {
+  const ids = buyers.map((b) => b.purchaseId ?? 0n);
+  const fresh = places.map((pl, k) => ({ pl, k })).filter(({ pl }) => pl.kind === "sim" && buyers[pl.index].purchaseId === null);
+  if (fresh.length === 0) return ids;
+  let firstId: bigint | null = null;
+  const publicIds: string[] = [];
+  for (let i = 0; i < fresh.length; i += CHUNK) {
+    const chunk = fresh.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    for (const { pl, k } of chunk) {
+      const b = buyers[pl.index];
+      const publicId = newPublicId();
+      publicIds.push(publicId);
+      const done = status[k] !== "QUEUED";
+      params.push(publicId, eventId, run, b.customerId, b.name, b.vip, b.quantity, status[k], b.joinedAt, done ? now : null, status[k] === "COMPLETED" ? now.getTime() - b.joinedAt.getTime() : null);
+    }
+    await tx.$executeRawUnsafe(
+      `INSERT INTO Purchase (publicId, eventId, run, customerId, buyer, vip, quantity, source, status, requestedAt, completedAt, waitMs) VALUES ${chunk.map(() => "(?,?,?,?,?,?,?,'SIMULATION',?,?,?,?)").join(",")}`,
+      ...params,
+    );
+    if (firstId === null) {
+      const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
+      firstId = BigInt(row.id);
+    }
+  }
+  // As for tickets: under the event's lock, this event's simulated rows from firstId on are ours.
+  const rows = await tx.$queryRawUnsafe<{ id: bigint; publicId: string }[]>(
+    "SELECT id, publicId FROM Purchase WHERE eventId = ? AND source = 'SIMULATION' AND id >= ?",
+    eventId,
+    firstId,
+  );
+  const byPublic = new Map(rows.map((r) => [r.publicId, BigInt(r.id)]));
+  fresh.forEach(({ pl }, n) => {
+    const id = byPublic.get(publicIds[n]);
+    if (id === undefined) throw new Error("A purchase row just inserted was not found");
+    ids[pl.index] = id;
+  });
+  return ids;
+}
+
+async function finishPurchases(tx: Tx, done: { id: bigint; status: "COMPLETED" | "SOLD_OUT"; waitMs: number }[], now: Date): Promise<void> {
+  for (let i = 0; i < done.length; i += CHUNK) {
+    const chunk = done.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    const status = chunk.map((d) => (params.push(d.id, d.status), "WHEN ? THEN ?")).join(" ");
+    const wait = chunk.map((d) => (params.push(d.id, d.status === "COMPLETED" ? d.waitMs : null), "WHEN ? THEN ?")).join(" ");
+    params.push(now, ...chunk.map((d) => d.id));
+    await tx.$executeRawUnsafe(
+      `UPDATE Purchase SET status = CASE id ${status} END, waitMs = CASE id ${wait} END, completedAt = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND status = 'QUEUED'`,
+      ...params,
+    );
   }
 }
 

@@ -47,6 +47,24 @@ export async function assertPoolInvariants(sql: mysql.Connection, eventId: numbe
   assert.ok(n(logs.minAvailable) >= 0, "no log row shows a negative pool");
   assert.ok(n(logs.maxReleased) <= n(ev.totalTickets), "no log row shows more released than the total");
 
+  const purchases = await one(
+    sql,
+    `SELECT
+        (SELECT COUNT(*) FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL AND purchaseId IS NULL) AS unpurchased,
+        (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p JOIN Ticket t ON t.purchaseId = p.id GROUP BY p.id, p.quantity HAVING COUNT(*) > p.quantity) x) AS overfilled,
+        (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id WHERE p.eventId = ? AND p.source <> 'SIMULATION'
+            GROUP BY p.id, p.quantity, p.status HAVING (p.status = 'COMPLETED' AND COUNT(t.id) <> p.quantity) OR (p.status <> 'COMPLETED' AND COUNT(t.id) <> 0)) y) AS partialReal,
+        (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id WHERE p.eventId = ? AND p.status = 'COMPLETED'
+            GROUP BY p.id, p.quantity HAVING COUNT(t.id) <> p.quantity) z) AS shortCompleted,
+        (SELECT COUNT(*) FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE t.eventId = ? AND (p.eventId <> t.eventId OR p.run <> t.run)) AS crossed`,
+    [eventId, ev.run, eventId, eventId, eventId],
+  );
+  assert.equal(n(purchases.unpurchased), 0, "every sold ticket belongs to a purchase");
+  assert.equal(n(purchases.overfilled), 0, "no purchase holds more tickets than it asked for");
+  assert.equal(n(purchases.partialReal), 0, "a real buyer's purchase is all or nothing");
+  assert.equal(n(purchases.shortCompleted), 0, "a COMPLETED purchase holds exactly what it asked for");
+  assert.equal(n(purchases.crossed), 0, "tickets belong to purchases of their own event and run");
+
   const actors = await one(
     sql,
     "SELECT (SELECT COALESCE(SUM(released), 0) FROM Vendor WHERE eventId = ?) AS vendors, (SELECT COALESCE(SUM(bought), 0) FROM Customer WHERE eventId = ?) AS customers",

@@ -73,3 +73,23 @@ describe("batch size limit", () => {
     assert.equal(whole.truncated, false);
   });
 });
+
+describe("all-or-nothing purchases (real buyers)", () => {
+  it("waits at its place in line until the pool holds all it asks for, and nobody behind it is served", () => {
+    const plan = planSettlement(pool({ released: 2, available: 2 }), [], [{ want: 3, allOrNothing: true }, { want: 1 }]);
+    assert.deepEqual(plan.bought, [0, 0]);
+    assert.deepEqual(plan.unfillable, [false, false]);
+  });
+
+  it("is served whole once enough tickets are in the pool", () => {
+    const plan = planSettlement(pool(), [{ want: 4 }], [{ want: 3, allOrNothing: true }, { want: 5 }]);
+    assert.deepEqual(plan.bought, [3, 1]);
+  });
+
+  it("is refused when every ticket is released and too few are left, and the next in line is served", () => {
+    const plan = planSettlement(pool({ totalTickets: 10, released: 10, sold: 8, available: 2 }), [], [{ want: 3, allOrNothing: true }, { want: 2, allOrNothing: true }]);
+    assert.deepEqual(plan.unfillable, [true, false]);
+    assert.deepEqual(plan.bought, [0, 2]);
+    assert.equal(plan.soldOut, true);
+  });
+});
