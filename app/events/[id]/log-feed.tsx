@@ -19,6 +19,9 @@ const KIND_LABEL: Record<LogKind, string> = {
   WAITING: "Waiting",
   VENDOR_DONE: "Vendor done",
   SOLD_OUT: "Sold out",
+  QUEUED: "Queued",
+  CANCELLED: "Left queue",
+  REFUSED: "Refused",
   ERROR: "Error",
 };
 
