@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { requireAdmin, ADMIN_COOKIE } from "@/lib/auth";
+import { ADMIN_COOKIE, isAdmin, requireAdmin } from "@/lib/auth";
 import { AppError, toAppError } from "@/lib/errors";
 import { eventIdSchema, fieldErrors } from "@/lib/validation/event";
 
@@ -75,4 +75,8 @@ function cookieFrom(req: Request, name: string): string | undefined {
 
 export function requireAdminRequest(req: Request): void {
   requireAdmin(req.headers, cookieFrom(req, ADMIN_COOKIE));
+}
+
+export function isAdminRequest(req: Request): boolean {
+  return isAdmin(req.headers, cookieFrom(req, ADMIN_COOKIE));
 }

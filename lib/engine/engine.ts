@@ -115,6 +115,8 @@ export class Engine {
     const events = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true, run: true, released: true, sold: true, available: true } });
     for (const ev of events) {
       if (this.runtimes.has(ev.id)) continue;
+      // Simulated requests died with the old process; real buyers' purchases keep their place.
+      await db().purchase.updateMany({ where: { eventId: ev.id, run: ev.run, status: "QUEUED", source: "SIMULATION" }, data: { status: "CANCELLED", completedAt: new Date() } });
       await appendLogs(db(), [{ eventId: ev.id, run: ev.run, kind: "RESUMED", actor: "system", message: "The engine resumed this run after a restart", released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
       await this.drive(ev.id);
     }
@@ -128,7 +130,7 @@ export class Engine {
   private async spawn(eventId: number): Promise<void> {
     const ev = await db().event.findUnique({
       where: { id: eventId },
-      include: { vendors: { where: { removedAt: null }, orderBy: { id: "asc" } }, customers: { where: { removedAt: null }, orderBy: { id: "asc" } } },
+      include: { vendors: { where: { removedAt: null, paused: false }, orderBy: { id: "asc" } }, customers: { where: { removedAt: null, paused: false }, orderBy: { id: "asc" } } },
     });
     if (!ev || ev.status !== "RUNNING") return;
     const current = this.runtimes.get(eventId);

@@ -59,10 +59,39 @@ export async function removeActor(eventId: number, kind: Kind, actorId: number):
     if (rows.length === 0) throw new AppError("not_found", `Event ${eventId} has no ${kind} with id ${actorId}`);
     if (rows[0].removedAt) throw new AppError("not_found", `The ${kind} with id ${actorId} was already removed`);
     await tx.$executeRawUnsafe(`UPDATE ${table} SET removedAt = ?, state = 'DONE' WHERE id = ?`, new Date(), actorId);
+    if (kind === "customer") {
+      await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE customerId = ? AND status = 'QUEUED'", new Date(), actorId);
+    }
     await appendLogs(tx, [{ eventId, run: ev.run, kind: "CONFIG", actor: "operator", message: `${rows[0].name} left the sale (${kind} removed)`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
   });
   await engine().removeActor(eventId, kind, actorId);
   return { id: actorId, removed: true };
+}
+
+/** Pauses or resumes one vendor or customer; a paused actor keeps what it has and asks for nothing. */
+export async function setActorPaused(eventId: number, kind: Kind, actorId: number, paused: boolean): Promise<VendorView | CustomerView> {
+  const row = await db().$transaction(async (tx) => {
+    const ev = await lockEvent(tx, eventId);
+    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const table = kind === "vendor" ? "Vendor" : "Customer";
+    const rows = await tx.$queryRawUnsafe<{ name: string; vip?: boolean; rate: number | null; removedAt: Date | null }[]>(
+      `SELECT name, ${kind === "vendor" ? "ticketReleaseRate AS rate" : "customerRetrievalRate AS rate, vip"}, removedAt FROM ${table} WHERE id = ? AND eventId = ? FOR UPDATE`,
+      actorId,
+      eventId,
+    );
+    if (rows.length === 0 || rows[0].removedAt) throw new AppError("not_found", `Event ${eventId} has no ${kind} with id ${actorId}`);
+    const state = paused ? "PAUSED" : ev.status === "RUNNING" ? "WORKING" : "PAUSED";
+    await tx.$executeRawUnsafe(`UPDATE ${table} SET paused = ?, state = IF(state = 'DONE' AND NOT ?, 'DONE', ?) WHERE id = ?`, paused, paused, state, actorId);
+    if (paused && kind === "customer") {
+      await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE customerId = ? AND status = 'QUEUED'", new Date(), actorId);
+    }
+    await appendLogs(tx, [{ eventId, run: ev.run, kind: "CONFIG", actor: "operator", message: `${rows[0].name} ${paused ? "paused" : "resumed"}`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+    return { name: rows[0].name, vip: Boolean(rows[0].vip), rate: rows[0].rate };
+  });
+  if (paused) await engine().removeActor(eventId, kind, actorId);
+  else if (kind === "vendor") engine().addActor(eventId, { kind, id: actorId, name: row.name, ticketReleaseRate: row.rate });
+  else engine().addActor(eventId, { kind, id: actorId, name: row.name, vip: row.vip, customerRetrievalRate: row.rate });
+  return find(await getEventView(eventId), kind, actorId);
 }
 
 function find(view: Awaited<ReturnType<typeof getEventView>>, kind: Kind, id: number) {

@@ -18,7 +18,7 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
     if (ev.status === "SOLD_OUT") throw new AppError("invalid_state", "The event is sold out; reset it to start a new run");
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'RUNNING', updatedAt = ? WHERE id = ?", new Date(), eventId);
     for (const table of ["Vendor", "Customer"]) {
-      await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'WORKING' WHERE eventId = ? AND removedAt IS NULL`, eventId);
+      await tx.$executeRawUnsafe(`UPDATE ${table} SET state = IF(paused, 'PAUSED', 'WORKING') WHERE eventId = ? AND removedAt IS NULL`, eventId);
     }
     await appendLogs(tx, [{ eventId, run: ev.run, kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
   });
@@ -35,6 +35,8 @@ export async function stopEvent(eventId: number, actor = "operator"): Promise<Ev
     for (const table of ["Vendor", "Customer"]) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'PAUSED' WHERE eventId = ? AND removedAt IS NULL AND state <> 'DONE'`, eventId);
     }
+    // Simulated customers stop asking; real buyers keep their place in line for the restart.
+    await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source = 'SIMULATION'", new Date(), eventId, ev.run);
     await appendLogs(tx, [{ eventId, run: ev.run, kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${count(ev.available)} tickets in the pool`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
   });
   await engine().halt(eventId);
@@ -48,6 +50,8 @@ export async function resetEvent(eventId: number, actor = "operator"): Promise<E
     const ev = await lockEvent(tx, eventId);
     if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
     const run = ev.run + 1;
+    // The old run's line is closed: nobody waits for a run that is over.
+    await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED'", new Date(), eventId, ev.run);
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
     await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'PAUSED', released = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
     await tx.$executeRawUnsafe("UPDATE Customer SET state = 'PAUSED', bought = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);

@@ -14,6 +14,7 @@ export async function createEvent(input: CreateEventInput): Promise<number> {
         maxTicketCapacity: input.maxTicketCapacity,
         ticketReleaseRate: input.ticketReleaseRate,
         customerRetrievalRate: input.customerRetrievalRate,
+        maxTicketsPerBuyer: input.maxTicketsPerBuyer ?? null,
       },
     });
     if (input.vendors > 0) {

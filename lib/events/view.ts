@@ -2,6 +2,8 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { toLogEntry } from "./log";
+import { percentile } from "@/lib/purchases/percentile";
+import type { WaitStats } from "@/lib/purchases/types";
 import type { LogEntry } from "./log-kinds";
 
 // The public shapes of an event (DESIGN §6: one flat object), built from the database only,
@@ -9,8 +11,19 @@ import type { LogEntry } from "./log-kinds";
 
 export type ActorState = "WORKING" | "WAITING" | "PAUSED" | "DONE";
 
-export type VendorView = { id: number; name: string; ticketReleaseRate: number; ownRate: boolean; released: number; state: ActorState };
-export type CustomerView = { id: number; name: string; vip: boolean; customerRetrievalRate: number; ownRate: boolean; bought: number; state: ActorState };
+export type VendorView = { id: number; name: string; ticketReleaseRate: number; ownRate: boolean; released: number; state: ActorState; paused: boolean };
+export type CustomerView = {
+  id: number;
+  name: string;
+  vip: boolean;
+  customerRetrievalRate: number;
+  ownRate: boolean;
+  bought: number;
+  state: ActorState;
+  paused: boolean;
+  /** 1-based place in the serving order while waiting, else null. */
+  position: number | null;
+};
 
 export type EventView = {
   id: number;
@@ -25,6 +38,9 @@ export type EventView = {
   sold: number;
   available: number;
   waiting: { vip: number; regular: number };
+  /** Waits from joining the queue to holding the tickets, per class, over the run's latest 1,000 purchases. */
+  waitStats: { vip: WaitStats; regular: WaitStats };
+  maxTicketsPerBuyer: number | null;
   vendors: VendorView[];
   customers: CustomerView[];
   createdAt: string;
@@ -42,8 +58,14 @@ export async function getEventView(id: number): Promise<EventView> {
     },
   });
   if (!ev) throw new AppError("not_found", `There is no event with id ${id}`);
+  const queue = await queueOf(id, ev.run);
   const waiting = { vip: 0, regular: 0 };
-  for (const c of ev.customers) if (c.state === "WAITING") waiting[c.vip ? "vip" : "regular"]++;
+  const position = new Map<number, number>();
+  queue.forEach((q, i) => {
+    waiting[q.vip ? "vip" : "regular"]++;
+    if (q.customerId !== null && !position.has(q.customerId)) position.set(q.customerId, i + 1);
+  });
+  const [vipStats, regularStats] = await Promise.all([waitStats(id, ev.run, true, waiting.vip), waitStats(id, ev.run, false, waiting.regular)]);
   return {
     id: ev.id,
     name: ev.name,
@@ -57,6 +79,8 @@ export async function getEventView(id: number): Promise<EventView> {
     sold: ev.sold,
     available: ev.available,
     waiting,
+    waitStats: { vip: vipStats, regular: regularStats },
+    maxTicketsPerBuyer: ev.maxTicketsPerBuyer,
     vendors: ev.vendors.map((v) => ({
       id: v.id,
       name: v.name,
@@ -64,6 +88,7 @@ export async function getEventView(id: number): Promise<EventView> {
       ownRate: v.ticketReleaseRate !== null,
       released: v.released,
       state: v.state,
+      paused: v.paused,
     })),
     customers: ev.customers.map((c) => ({
       id: c.id,
@@ -73,10 +98,35 @@ export async function getEventView(id: number): Promise<EventView> {
       ownRate: c.customerRetrievalRate !== null,
       bought: c.bought,
       state: c.state,
+      paused: c.paused,
+      position: position.get(c.id) ?? null,
     })),
     createdAt: ev.createdAt.toISOString(),
     updatedAt: ev.updatedAt.toISOString(),
   };
+}
+
+/** Everyone waiting in the event's queue, in serving order. */
+async function queueOf(eventId: number, run: number): Promise<{ customerId: number | null; vip: boolean }[]> {
+  const rows = await db().purchase.findMany({
+    where: { eventId, run, status: "QUEUED" },
+    orderBy: [{ vip: "desc" }, { requestedAt: "asc" }, { id: "asc" }],
+    select: { customerId: true, vip: true },
+    take: 5_000,
+  });
+  return rows;
+}
+
+async function waitStats(eventId: number, run: number, vip: boolean, waiting: number): Promise<WaitStats> {
+  const rows = await db().purchase.findMany({
+    where: { eventId, run, vip, status: "COMPLETED" },
+    orderBy: { id: "desc" },
+    select: { waitMs: true },
+    take: 1_000,
+  });
+  const waits = rows.map((r) => r.waitMs ?? 0).sort((a, b) => a - b);
+  const served = await db().purchase.count({ where: { eventId, run, vip, status: "COMPLETED" } });
+  return { waiting, served, medianMs: percentile(waits, 0.5), p95Ms: percentile(waits, 0.95) };
 }
 
 export async function listEvents(): Promise<EventSummary[]> {

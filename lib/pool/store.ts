@@ -81,7 +81,6 @@ export async function settle(
     // An actor removed since it asked (perhaps by another process) gets nothing more.
     const gone = { vendors: await removedAmong(tx, "Vendor", releases.map((r) => r.vendorId)), customers: await removedAmong(tx, "Customer", buyers.map((b) => b.customerId)) };
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
-    buyers = buyers.map((b) => (gone.customers.has(b.customerId) ? { ...b, want: 0 } : b));
 
     // One queue for everyone: simulated requests and real buyers' purchases, VIPs first,
     // then by the moment each joined.
@@ -91,7 +90,9 @@ export async function settle(
       return { halted: false, plan: idle, tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
     }
     const places: Place[] = [
-      ...buyers.map((b, index): Place => ({ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId })),
+      ...buyers
+        .map((b, index): Place => ({ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId }))
+        .filter((pl) => !gone.customers.has(buyers[pl.index].customerId)),
       ...real.map((r, index): Place => ({ kind: "real", index, vip: r.vip, at: r.requestedAt, name: r.buyer, customerId: null })),
     ].sort((x, y) => Number(y.vip) - Number(x.vip) || x.at.getTime() - y.at.getTime());
     const demands = places.map((pl) => (pl.kind === "sim" ? { want: buyers[pl.index].want } : { want: real[pl.index].quantity, allOrNothing: true }));
@@ -174,7 +175,7 @@ export async function settle(
       if (vendorStates[i] === "DONE") logs.push({ ...base, ...counters, kind: "VENDOR_DONE", actor: r.name, message: `${r.name} is done: all ${count(ev.totalTickets)} tickets are released` });
     });
     buyers.forEach((b, i) => {
-      if (customerStates[i] === "WAITING" && b.state !== "WAITING") {
+      if (customerStates[i] === "WAITING" && b.state !== "WAITING" && !gone.customers.has(b.customerId)) {
         logs.push({ ...base, ...counters, kind: "WAITING", actor: b.name, vip: b.vip, message: `${b.vip ? "VIP " : ""}${b.name} is waiting for a ticket` });
       }
     });
@@ -293,7 +294,7 @@ async function queuedPurchases(tx: Tx, eventId: number, run: number): Promise<Qu
 
 /** Creates the purchase rows of simulated requests that have none yet; returns every simulated buyer's purchase id. */
 async function recordSimulatedPurchases(tx: Tx, eventId: number, run: number, buyers: BuyDemand[], places: Place[], status: string[], now: Date): Promise<bigint[]> {
-  const ids = buyers.map((b) => b.purchaseId ?? 0n);
+  const ids = buyers.map((b) => b.purchaseId ?? 0n); // 0n: a removed customer's request, never recorded
   const fresh = places.map((pl, k) => ({ pl, k })).filter(({ pl }) => pl.kind === "sim" && buyers[pl.index].purchaseId === null);
   if (fresh.length === 0) return ids;
   let firstId: bigint | null = null;

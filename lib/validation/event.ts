@@ -45,6 +45,7 @@ export const createEventSchema = z
     vendors: wholeNumber("vendors", 0, LIMITS.vendors.max, "vendors").default(0),
     customers: wholeNumber("customers", 0, LIMITS.customers.max, "customers").default(0),
     vipCustomers: wholeNumber("vipCustomers", 0, LIMITS.customers.max, "customers").default(0),
+    maxTicketsPerBuyer: wholeNumber("maxTicketsPerBuyer", 1, LIMITS.totalTickets.max, "tickets").nullable().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {

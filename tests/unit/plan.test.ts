@@ -93,3 +93,14 @@ describe("all-or-nothing purchases (real buyers)", () => {
     assert.equal(plan.soldOut, true);
   });
 });
+
+describe("wait percentiles", () => {
+  it("uses the nearest rank, and says nothing about no data", async () => {
+    const { percentile } = await import("../../lib/purchases/percentile");
+    const waits = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(percentile(waits, 0.5), 50);
+    assert.equal(percentile(waits, 0.95), 95);
+    assert.equal(percentile([7], 0.95), 7);
+    assert.equal(percentile([], 0.5), null);
+  });
+});

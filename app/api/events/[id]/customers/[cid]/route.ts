@@ -1,5 +1,6 @@
-import { removeActor } from "@/lib/events/actors";
-import { eventIdParam, idParam, json, requireAdminRequest, route } from "@/lib/http";
+import { z } from "zod";
+import { removeActor, setActorPaused } from "@/lib/events/actors";
+import { eventIdParam, idParam, json, parse, readJson, requireAdminRequest, route } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
@@ -7,4 +8,15 @@ export const DELETE = route(async (req, ctx: { params: Promise<{ id: string; cid
   requireAdminRequest(req);
   const eventId = await eventIdParam(ctx);
   return json(await removeActor(eventId, "customer", idParam((await ctx.params).cid, "customer")));
+});
+
+const patchSchema = z.object({ paused: z.boolean({ error: "paused must be true or false" }) }).strict();
+
+/** Pause or resume one customer: `{ "paused": true | false }`. */
+export const PATCH = route(async (req, ctx: { params: Promise<{ id: string; cid: string }> }) => {
+  requireAdminRequest(req);
+  const eventId = await eventIdParam(ctx);
+  const actorId = idParam((await ctx.params).cid, "customer");
+  const { paused } = parse(patchSchema, await readJson(req));
+  return json(await setActorPaused(eventId, "customer", actorId, paused));
 });

@@ -1,0 +1,159 @@
+import "server-only";
+import { Mutex } from "async-mutex";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { appendLogs, type LogRow } from "@/lib/events/log";
+import { count } from "@/lib/format";
+import { lockEvent } from "@/lib/pool/store";
+import type { PurchaseRequest } from "@/lib/validation/purchase";
+import { newPublicId } from "./ids";
+
+// Joining the queue writes the purchase row under the event's lock (so the queue order, the
+// sold-out answer and the per-buyer limit are decided against the pool as it is). A rush of
+// buyers would queue for that lock one by one; instead, joins that arrive together in this
+// process go into one transaction (group commit) under the event's mutex.
+
+export type JoinRequest = {
+  input: PurchaseRequest;
+  source: "API" | "WEB";
+  idempotencyKey?: string;
+  requestHash: string;
+};
+
+type Pending = JoinRequest & { resolve: (id: bigint) => void; reject: (err: unknown) => void };
+
+/** Thrown to a request whose Idempotency-Key another request of the same batch is using. */
+export class SameKeyInBatch extends Error {}
+
+class JoinQueue {
+  private readonly mutex = new Mutex();
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly eventId: number) {}
+
+  submit(req: JoinRequest): Promise<bigint> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...req, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.mutex.runExclusive(() => this.flush());
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    try {
+      await joinMany(this.eventId, batch);
+    } catch (err) {
+      if (batch.length > 1 && isDuplicateKey(err)) {
+        // Another process took one of these keys meanwhile: settle them one by one.
+        for (const one of batch) await joinMany(this.eventId, [one]).catch(one.reject);
+      } else {
+        for (const one of batch) one.reject(err);
+      }
+    }
+  }
+}
+
+async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
+  const outcome = await db().$transaction(
+    async (tx) => {
+      const ev = await lockEvent(tx, eventId);
+      if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+      if (ev.status === "SOLD_OUT" || (ev.released >= ev.totalTickets && ev.available === 0)) {
+        throw new AppError("sold_out", "Sold out: every ticket of this event is sold");
+      }
+      const { maxTicketsPerBuyer: limit } = await tx.event.findUniqueOrThrow({ where: { id: eventId }, select: { maxTicketsPerBuyer: true } });
+      const held = new Map<string, number>();
+      if (limit !== null) {
+        const rows = await tx.purchase.groupBy({
+          by: ["buyer"],
+          where: { eventId, run: ev.run, buyer: { in: [...new Set(batch.map((b) => b.input.buyer))] }, status: { in: ["QUEUED", "COMPLETED"] } },
+          _sum: { quantity: true },
+        });
+        for (const r of rows) held.set(r.buyer.toLowerCase(), r._sum.quantity ?? 0);
+      }
+      const now = new Date();
+      const accepted: { req: Pending; publicId: string }[] = [];
+      const refused: { req: Pending; err: unknown }[] = [];
+      const keys = new Set<string>();
+      for (const req of batch) {
+        const { buyer, quantity } = req.input;
+        if (req.idempotencyKey && keys.has(req.idempotencyKey)) {
+          refused.push({ req, err: new SameKeyInBatch() });
+          continue;
+        }
+        if (quantity > ev.maxTicketCapacity) {
+          refused.push({ req, err: new AppError("validation_failed", `This event's pool holds at most ${count(ev.maxTicketCapacity)} tickets at a time: ask for ${count(ev.maxTicketCapacity)} or fewer`, { fields: { quantity: `at most ${ev.maxTicketCapacity} for this event` } }) });
+          continue;
+        }
+        const already = held.get(buyer.toLowerCase()) ?? 0;
+        if (limit !== null && already + quantity > limit) {
+          refused.push({ req, err: new AppError("invalid_state", `${buyer} may buy at most ${count(limit)} tickets for this event and already has ${count(already)} bought or in line`) });
+          continue;
+        }
+        held.set(buyer.toLowerCase(), already + quantity);
+        if (req.idempotencyKey) keys.add(req.idempotencyKey);
+        accepted.push({ req, publicId: newPublicId() });
+      }
+      if (accepted.length > 0) {
+        await tx.purchase.createMany({
+          data: accepted.map(({ req, publicId }) => ({
+            publicId,
+            eventId,
+            run: ev.run,
+            buyer: req.input.buyer,
+            vip: req.input.vip,
+            quantity: req.input.quantity,
+            source: req.source,
+            requestedAt: now,
+            idempotencyKey: req.idempotencyKey ?? null,
+            requestHash: req.requestHash,
+          })),
+        });
+        const logs: LogRow[] = accepted.map(({ req }) => ({
+          eventId,
+          run: ev.run,
+          kind: "QUEUED",
+          actor: req.input.buyer,
+          vip: req.input.vip,
+          message: `${req.input.vip ? "VIP " : ""}${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
+          released: ev.released,
+          sold: ev.sold,
+          available: ev.available,
+          at: now,
+        }));
+        await appendLogs(tx, logs);
+      }
+      const rows = accepted.length ? await tx.purchase.findMany({ where: { publicId: { in: accepted.map((a) => a.publicId) } }, select: { id: true, publicId: true } }) : [];
+      const ids = new Map(rows.map((r) => [r.publicId, r.id]));
+      return { accepted: accepted.map((a) => ({ req: a.req, id: ids.get(a.publicId)! })), refused };
+    },
+    { maxWait: 30_000, timeout: 15_000 },
+  );
+  // Answer only after the commit: a refused same-key request then finds the row.
+  for (const a of outcome.accepted) a.req.resolve(a.id);
+  for (const r of outcome.refused) r.req.reject(r.err);
+}
+
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "P2002" || /Duplicate entry|Unique constraint/i.test(e?.message ?? "");
+}
+
+const holder = globalThis as unknown as { __ticketingJoinQueues?: Map<number, JoinQueue> };
+
+export function joinQueue(eventId: number, req: JoinRequest): Promise<bigint> {
+  const queues = (holder.__ticketingJoinQueues ??= new Map());
+  let q = queues.get(eventId);
+  if (!q) {
+    q = new JoinQueue(eventId);
+    queues.set(eventId, q);
+  }
+  return q.submit(req);
+}

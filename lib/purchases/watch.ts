@@ -1,0 +1,43 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { purchasesChanged } from "./notify";
+
+// Requests waiting for their purchase to be served are many; the database should not see one
+// poll per request. One poller per process asks, a few times a second, which of the watched
+// purchases have left the queue — whichever process served them — and wakes their waiters.
+const POLL_MS = 200;
+
+type Watcher = { ids: Map<bigint, number>; timer: NodeJS.Timeout | undefined };
+const holder = globalThis as unknown as { __ticketingPurchaseWatcher?: Watcher };
+
+function watcher(): Watcher {
+  holder.__ticketingPurchaseWatcher ??= { ids: new Map(), timer: undefined };
+  return holder.__ticketingPurchaseWatcher;
+}
+
+export function watchPurchase(id: bigint): () => void {
+  const w = watcher();
+  w.ids.set(id, (w.ids.get(id) ?? 0) + 1);
+  if (!w.timer) w.timer = setTimeout(poll, POLL_MS);
+  return () => {
+    const n = (w.ids.get(id) ?? 1) - 1;
+    if (n <= 0) w.ids.delete(id);
+    else w.ids.set(id, n);
+  };
+}
+
+async function poll(): Promise<void> {
+  const w = watcher();
+  w.timer = undefined;
+  const ids = [...w.ids.keys()];
+  if (ids.length === 0) return;
+  try {
+    for (let i = 0; i < ids.length; i += 1_000) {
+      const done = await db().purchase.findMany({ where: { id: { in: ids.slice(i, i + 1_000) }, status: { not: "QUEUED" } }, select: { id: true } });
+      purchasesChanged(done.map((d) => d.id));
+    }
+  } catch (err) {
+    console.error("[purchases] watching queued purchases failed; retrying", (err as Error).message);
+  }
+  if (w.ids.size > 0 && !w.timer) w.timer = setTimeout(poll, POLL_MS);
+}
