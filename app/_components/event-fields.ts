@@ -12,7 +12,8 @@ export type EventFieldName =
   | "customerRetrievalRate"
   | "vendors"
   | "customers"
-  | "vipCustomers";
+  | "vipCustomers"
+  | "maxTicketsPerBuyer";
 
 export type EventField = {
   name: EventFieldName;
@@ -67,6 +68,15 @@ export const EVENT_FIELDS: readonly EventField[] = [
   { name: "vendors", label: "Vendors", unit: "count", hint: `Simulated vendors to start with; 0 – ${formatCount(LIMITS.vendors.max)}.`, defaultValue: "10", kind: "integer", required: false },
   { name: "customers", label: "Customers", unit: "count", hint: `Simulated customers to start with; 0 – ${formatCount(LIMITS.customers.max)}.`, defaultValue: "50", kind: "integer", required: false },
   { name: "vipCustomers", label: "VIP customers", unit: "of the customers", hint: "Served before regular customers whenever both wait.", defaultValue: "5", kind: "integer", required: false },
+  {
+    name: "maxTicketsPerBuyer",
+    label: "Tickets per buyer",
+    unit: "tickets, optional",
+    hint: "Most tickets one buyer may hold, queued or bought; leave blank for no limit.",
+    defaultValue: "",
+    kind: "integer",
+    required: false,
+  },
 ];
 
 export const NUMBER_FIELDS: readonly EventFieldName[] = EVENT_FIELDS.filter((f) => f.kind !== "text").map((f) => f.name);

@@ -4,8 +4,7 @@ import { adminAction } from "@/lib/action";
 import type { ActionResult } from "@/lib/action-result";
 import { resetEvent, startEvent, stopEvent } from "@/lib/events/control";
 import type { EventView } from "@/lib/events/view";
-import { AppError } from "@/lib/errors";
-import { eventIdSchema } from "@/lib/validation/event";
+import { parseEventId } from "./parse-ids";
 
 // Start / Stop / Reset from the dashboard. Each returns the event as it is right after the
 // change, so the page can show it before the live stream catches up.
@@ -29,10 +28,4 @@ export async function resetEventAction(eventId: number): Promise<ActionResult<Ev
     const event = await resetEvent(parseEventId(eventId));
     return { ok: true, data: event, message: `Reset: run ${event.run} begins; run ${event.run - 1} is kept in history.` };
   });
-}
-
-function parseEventId(value: unknown): number {
-  const parsed = eventIdSchema.safeParse(value);
-  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "event id is not valid");
-  return parsed.data;
 }
