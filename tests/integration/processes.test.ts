@@ -44,6 +44,21 @@ describe("several app processes on one database", () => {
     assert.equal(a.totals.released + b.totals.released, 5_000);
   });
 
+  it("serves a purchase made through one process from the queue driven by another", async () => {
+    const id = await createEvent({ name: "Elsewhere", totalTickets: 200, maxTicketCapacity: 20, ticketReleaseRate: 50, customerRetrievalRate: 1, vendors: 2, customers: 0, vipCustomers: 0 });
+    await t.sql.query("UPDATE Event SET status = 'RUNNING' WHERE id = ?", [id]);
+    const driver = spawnDriver(t.url, id, "drive");
+    const { requestPurchase } = await import("../../lib/purchases/create");
+    const { engine } = await import("../../lib/engine/engine");
+    const { purchase } = await requestPurchase(id, { buyer: "Remote", quantity: 4, vip: false }, { waitMs: 20_000, source: "API" });
+    assert.equal(engine().isDriving(id), false, "this process does not drive the event");
+    assert.equal(purchase.status, "COMPLETED");
+    assert.equal(purchase.ticketIds.length, 4);
+    await t.sql.query("UPDATE Event SET status = 'STOPPED' WHERE id = ?", [id]);
+    assert.equal(await driver.exited, 0);
+    await assertPoolInvariants(t.sql, id);
+  });
+
   it("survives a process killed mid-run: the next one resumes from what the database holds", async () => {
     const id = await runningEvent({ ticketReleaseRate: 10, customerRetrievalRate: 5 });
     const first = spawnDriver(t.url, id, "drive");
