@@ -40,6 +40,8 @@ export default defineConfig({
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       ENGINE_TICK_MS: "50",
+      PURCHASE_RATE_PER_SECOND: "1",
+      PURCHASE_RATE_BURST: "5",
       ADMIN_TOKEN: "",
       NEXT_TELEMETRY_DISABLED: "1",
     },

@@ -11,6 +11,8 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(8, "ADMIN_TOKEN must be at least 8 characters").optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   ENGINE_TICK_MS: z.coerce.number().int().min(10).max(1000).default(100),
+  PURCHASE_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  PURCHASE_RATE_BURST: z.coerce.number().int().min(1).default(100),
   ENGINE_AUTOSTART: z
     .enum(["true", "false"])
     .default("true")

@@ -11,6 +11,7 @@ export type ErrorCode =
   | "not_found"
   | "invalid_state"
   | "sold_out"
+  | "rate_limited"
   | "db_unavailable"
   | "internal";
 
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   invalid_state: 409,
   sold_out: 409,
+  rate_limited: 429,
   db_unavailable: 503,
   internal: 500,
 };

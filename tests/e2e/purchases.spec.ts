@@ -104,3 +104,18 @@ test.describe("bad purchase input gets a 4xx and buys nothing", () => {
     expect((await (await request.get(`/api/events/${id}`)).json()).waiting).toEqual({ vip: 0, regular: 0 });
   });
 });
+
+test("a flood of purchases from one address is told to slow down (429), and buys nothing more", async ({ request }) => {
+  const id = await create(request);
+  const headers = { "x-forwarded-for": "198.51.100.7", prefer: "wait=0" };
+  const answers = [];
+  for (let i = 0; i < 8; i++) answers.push(await request.post(`/api/events/${id}/purchases`, { data: { buyer: "Flood", quantity: 1 }, headers }));
+  const codes = answers.map((a) => a.status());
+  expect(codes.slice(0, 5)).toEqual([202, 202, 202, 202, 202]);
+  expect(codes.slice(5)).toContain(429);
+  const limited = answers.find((a) => a.status() === 429)!;
+  expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+  expect((await limited.json()).error.code).toBe("rate_limited");
+  const ev = await (await request.get(`/api/events/${id}`)).json();
+  expect(ev.waiting.regular).toBe(codes.filter((c) => c === 202).length);
+});

@@ -40,3 +40,15 @@ describe("rate → batch arithmetic", () => {
     assert.throws(() => new RateMeter(0, 0), RangeError);
   });
 });
+
+describe("the purchase rate limit", () => {
+  it("allows a burst, then one request per 1/rate seconds, and says how long to wait", async () => {
+    const { takeToken } = await import("../../lib/rate-limit");
+    const limit = { perSecond: 2, burst: 3 };
+    const key = `unit-${Math.random()}`;
+    assert.deepEqual([0, 1, 2].map(() => takeToken(key, limit, 1_000)), [0, 0, 0]);
+    assert.equal(takeToken(key, limit, 1_000), 1);
+    assert.equal(takeToken(key, limit, 1_500), 0, "half a second at 2/s earns a token");
+    assert.equal(takeToken(`${key}-other`, limit, 1_500), 0, "each address has its own bucket");
+  });
+});

@@ -1,0 +1,32 @@
+import "server-only";
+
+// A token bucket per client address for the public purchase endpoint: bursts are fine, a
+// flood is told to slow down (429 with Retry-After) before it reaches the database. Per
+// process, which is enough to blunt a single misbehaving client.
+
+export type RateLimit = { perSecond: number; burst: number };
+
+type Bucket = { tokens: number; at: number };
+
+const holder = globalThis as unknown as { __ticketingBuckets?: Map<string, Bucket> };
+
+/** Takes one token for `key`; returns 0 when allowed, else the seconds to wait. */
+export function takeToken(key: string, limit: RateLimit, now = Date.now()): number {
+  const buckets = (holder.__ticketingBuckets ??= new Map());
+  if (buckets.size > 10_000) {
+    for (const [k, b] of buckets) if (now - b.at > 60_000) buckets.delete(k);
+  }
+  const b = buckets.get(key) ?? { tokens: limit.burst, at: now };
+  b.tokens = Math.min(limit.burst, b.tokens + ((now - b.at) / 1000) * limit.perSecond);
+  b.at = now;
+  buckets.set(key, b);
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return 0;
+  }
+  return Math.ceil((1 - b.tokens) / limit.perSecond);
+}
+
+export function clientAddress(headers: Headers): string {
+  return (headers.get("x-forwarded-for") ?? "").split(",")[0].trim() || "local";
+}
