@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { adminMode } from "@/lib/auth";
+import { OperatorOnly } from "./_components/operator-only";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -31,7 +32,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             </nav>
           </div>
         </header>
-        <AdminModeBanner />
+        <OperatorOnly>
+          <AdminModeBanner />
+        </OperatorOnly>
         <main id="main" className="site-main" tabIndex={-1}>
           {children}
         </main>

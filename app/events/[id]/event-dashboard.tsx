@@ -11,6 +11,7 @@ import { EventControls } from "./event-controls";
 import type { LiveState } from "./live-state";
 import { LiveNumbers } from "./live-numbers";
 import { LogFeed } from "./log-feed";
+import { QueueStats } from "./queue-stats";
 import { useEventStream } from "./use-event-stream";
 
 export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: EventView; initialLogs: LogEntry[] }) {
@@ -21,9 +22,12 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
   return (
     <div className="dashboard">
       <header className="dashboard-header">
-        <p className="back-link">
+        <nav className="header-links" aria-label="Event pages">
           <Link href="/">← All events</Link>
-        </p>
+          <Link href={`/events/${event.id}/buy`} data-testid="buyer-page-link">
+            Buyer page →
+          </Link>
+        </nav>
         <div className="title-row">
           <h1>{event.name}</h1>
           <StatusPill status={event.status} testId="status" />
@@ -34,13 +38,15 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
         </div>
         <p className="muted config-line">
           {formatCount(event.totalTickets)} tickets · pool of {formatCount(event.maxTicketCapacity)} · vendors release {formatRate(event.ticketReleaseRate)} tickets/s · customers buy{" "}
-          {formatRate(event.customerRetrievalRate)} tickets/s (defaults)
+          {formatRate(event.customerRetrievalRate)} tickets/s (defaults) ·{" "}
+          {event.maxTicketsPerBuyer === null ? "no per-buyer limit" : `up to ${formatCount(event.maxTicketsPerBuyer)} tickets per buyer`}
         </p>
         <EventControls event={event} onEvent={applyEvent} />
       </header>
       <LiveNumbers event={event} />
-      <VendorTable vendors={event.vendors} />
-      <CustomerTable customers={event.customers} />
+      <QueueStats waitStats={event.waitStats} />
+      <VendorTable eventId={event.id} vendors={event.vendors} defaultRate={event.ticketReleaseRate} />
+      <CustomerTable eventId={event.id} customers={event.customers} defaultRate={event.customerRetrievalRate} />
       <aside className="dashboard-side">
         <LogFeed feed={state.feed} run={event.run} />
       </aside>

@@ -1,24 +1,9 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { cache } from "react";
-import { AppError } from "@/lib/errors";
-import { getEventView, recentLogs } from "@/lib/events/view";
-import { eventIdSchema } from "@/lib/validation/event";
+import { recentLogs } from "@/lib/events/view";
 import { EventDashboard } from "./event-dashboard";
+import { loadEvent } from "./load-event";
 
 type Props = { params: Promise<{ id: string }> };
-
-// Shared by the page and its metadata, so one request reads the event once.
-const loadEvent = cache(async (rawId: string) => {
-  const parsed = eventIdSchema.safeParse(rawId);
-  if (!/^\d+$/.test(rawId) || !parsed.success) notFound();
-  try {
-    return await getEventView(parsed.data);
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  }
-});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const event = await loadEvent((await params).id);

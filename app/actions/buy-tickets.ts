@@ -1,0 +1,59 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import type { ActionResult } from "@/lib/action-result";
+import { ADMIN_COOKIE, isAdmin } from "@/lib/auth";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { requestPurchase } from "@/lib/purchases/create";
+import type { PurchaseView } from "@/lib/purchases/types";
+import { fieldErrors, numbersFromForm } from "@/lib/validation/event";
+import { clientAddress, takeToken } from "@/lib/rate-limit";
+import { purchaseRequestSchema } from "@/lib/validation/purchase";
+import { parseEventId } from "./parse-ids";
+import { publicAction } from "./public-action";
+
+// A buyer joins the event's queue from the buyer page. Anyone may: it is the regular lane only
+// (vip is never taken from the form), and the answer comes at once — the page then follows the
+// purchase by polling, so no request is held open while the buyer waits in line.
+
+export type BuyValues = { buyer: string; quantity: string };
+
+export type BuyState = {
+  values: BuyValues;
+  result: ActionResult<PurchaseView> | null;
+};
+
+export async function buyTicketsAction(eventId: number, _previous: BuyState, form: FormData): Promise<BuyState> {
+  const values: BuyValues = { buyer: text(form.get("buyer")), quantity: text(form.get("quantity")) };
+  const result = await publicAction<PurchaseView>(async () => {
+    await limitRate();
+    const id = parseEventId(eventId);
+    const parsed = purchaseRequestSchema.safeParse({ buyer: values.buyer, ...numbersFromForm(form, ["quantity"]) });
+    if (!parsed.success) return { ok: false, error: "You are not in the queue yet: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
+    try {
+      const { purchase } = await requestPurchase(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { waitMs: 0, source: "WEB" });
+      return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}.` };
+    } catch (err) {
+      // The page refreshes after any refusal, so the event shows SOLD_OUT too.
+      if (err instanceof AppError && err.code === "sold_out") {
+        return { ok: false, error: "Sold out — every ticket has been sold. Nothing was charged." };
+      }
+      throw err;
+    }
+  });
+  return { values, result };
+}
+
+/** The same per-address budget as POST /api/events/{id}/purchases: the form is no way around it. */
+async function limitRate(): Promise<void> {
+  const h = await headers();
+  if (isAdmin(h, (await cookies()).get(ADMIN_COOKIE)?.value)) return;
+  const { PURCHASE_RATE_PER_SECOND: perSecond, PURCHASE_RATE_BURST: burst } = env();
+  const wait = takeToken(clientAddress(h), { perSecond, burst });
+  if (wait > 0) throw new AppError("rate_limited", `Too many purchase requests from your address: try again in ${wait} s`);
+}
+
+function text(raw: FormDataEntryValue | null): string {
+  return typeof raw === "string" ? raw.slice(0, 1_000) : "";
+}

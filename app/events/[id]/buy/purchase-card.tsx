@@ -1,0 +1,152 @@
+"use client";
+
+import type { RefObject } from "react";
+import type { PurchaseStatus, PurchaseView } from "@/lib/purchases/types";
+import { formatCount, formatDuration, formatRelative } from "@/app/_components/format";
+import { useNow } from "@/app/_components/use-now";
+import type { BuyerEvent } from "./buyer-event";
+
+export type LeaveState = { pending: boolean; error: string | null };
+
+// The sale's own state is said above the card; this says what it means for the buyer's place.
+const QUEUED_HINT: Record<BuyerEvent["status"], string> = {
+  IDLE: "Your place is kept until sales open. You can close this page and come back to this address.",
+  RUNNING: "Tickets go to the queue in order as they are released. You can close this page and come back to this address.",
+  STOPPED: "Your place is kept while sales are paused. You can close this page and come back to this address.",
+  SOLD_OUT: "The last tickets are gone: your place in line is being answered.",
+};
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/** One purchase, followed live: its status word (as the API says it), what it means, and what can be done. */
+export function PurchaseCard({
+  purchase,
+  eventStatus,
+  ticketsLeft,
+  headingRef,
+  trouble,
+  leave,
+  onLeave,
+}: {
+  purchase: PurchaseView;
+  eventStatus: BuyerEvent["status"];
+  ticketsLeft: number;
+  headingRef: RefObject<HTMLHeadingElement | null>;
+  trouble: boolean;
+  leave: LeaveState;
+  onLeave: () => void;
+}) {
+  const p = purchase;
+  const tickets = `${formatCount(p.quantity)} ${p.quantity === 1 ? "ticket" : "tickets"}`;
+  return (
+    <section className={`card purchase purchase-${p.status.toLowerCase().replace("_", "-")}`} aria-labelledby="purchase-heading" data-testid="purchase">
+      <h2 id="purchase-heading" ref={headingRef} tabIndex={-1}>
+        Your purchase
+      </h2>
+      <div className="purchase-status" data-testid="purchase-status" data-status={p.status}>
+        <PurchasePill status={p.status} />
+        <p className="purchase-headline">
+          <Headline purchase={p} />
+        </p>
+      </div>
+      <p className="purchase-meta muted">
+        {tickets} for <strong className="purchase-buyer">{p.buyer}</strong>
+        <Joined at={p.requestedAt} />
+      </p>
+
+      {p.status === "QUEUED" ? (
+        <>
+          <p className="purchase-hint">{QUEUED_HINT[eventStatus]}</p>
+          {trouble ? (
+            <p className="purchase-trouble" data-testid="purchase-trouble">
+              Checking your place is taking longer than usual — still trying.
+            </p>
+          ) : null}
+          <div className="purchase-actions">
+            <button type="button" className="button" onClick={onLeave} disabled={leave.pending}>
+              {leave.pending ? "Leaving…" : "Leave the queue"}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {leave.error ? (
+        <p className="field-error" role="alert" data-testid="leave-error">
+          {leave.error}
+        </p>
+      ) : null}
+
+      {p.status === "COMPLETED" ? (
+        <>
+          <h3 className="tickets-heading" id="tickets-heading">
+            Your ticket {p.ticketIds.length === 1 ? "number" : "numbers"}
+          </h3>
+          <ul className="ticket-list" aria-labelledby="tickets-heading" data-testid="purchase-tickets">
+            {p.ticketIds.map((id) => (
+              <li key={id} className="ticket-chip">
+                <span aria-hidden="true">#</span>
+                {id}
+              </li>
+            ))}
+          </ul>
+          {p.waitedMs !== null ? (
+            <p className="purchase-hint" data-testid="purchase-waited">
+              You waited {formatDuration(p.waitedMs)} in line.
+            </p>
+          ) : null}
+        </>
+      ) : null}
+      {p.status === "CANCELLED" ? <p className="purchase-hint">No tickets were charged.</p> : null}
+      {p.status === "SOLD_OUT" && ticketsLeft > 0 && ticketsLeft < p.quantity ? (
+        <p className="purchase-hint">
+          Only {formatCount(ticketsLeft)} {ticketsLeft === 1 ? "ticket is" : "tickets are"} left — fewer than you asked for. You can join the queue again for fewer.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+const PILL_CLASS: Record<PurchaseStatus, string> = {
+  QUEUED: "pill-p-queued",
+  COMPLETED: "pill-p-completed",
+  SOLD_OUT: "pill-p-sold-out",
+  CANCELLED: "pill-p-cancelled",
+};
+
+function PurchasePill({ status }: { status: PurchaseStatus }) {
+  return <span className={`pill ${PILL_CLASS[status]}`}>{status}</span>;
+}
+
+function Headline({ purchase: p }: { purchase: PurchaseView }) {
+  switch (p.status) {
+    case "QUEUED":
+      return p.position !== null ? (
+        <>
+          Waiting in line — you are <strong data-testid="purchase-position">#{formatCount(p.position)}</strong>
+        </>
+      ) : (
+        <>Waiting in line</>
+      );
+    case "COMPLETED":
+      return (
+        <>
+          You have {formatCount(p.ticketIds.length)} {p.ticketIds.length === 1 ? "ticket" : "tickets"}
+        </>
+      );
+    case "SOLD_OUT":
+      return <>Sold out — no tickets were charged</>;
+    case "CANCELLED":
+      return <>You left the queue</>;
+  }
+}
+
+function Joined({ at }: { at: string }) {
+  const now = useNow();
+  // Local time only in the browser: the server does not know the buyer's time zone.
+  if (now === null) return null;
+  return (
+    <>
+      {" "}
+      · joined at <time dateTime={at}>{timeFormat.format(new Date(at))}</time> ({formatRelative(at, now)})
+    </>
+  );
+}
