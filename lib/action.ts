@@ -4,10 +4,9 @@ import type { ActionResult } from "@/lib/action-result";
 import { ADMIN_COOKIE, requireAdmin } from "@/lib/auth";
 import { AppError, toAppError } from "@/lib/errors";
 
-/** Runs a server action as admin: checks the caller, maps every failure to `{ ok: false }`. */
-export async function adminAction<T>(work: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+/** Runs a server action anyone may call: every throw becomes `{ ok: false }` with a message a person can act on. */
+export async function publicAction<T>(work: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   try {
-    requireAdmin(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
     return await work();
   } catch (err) {
     const e = err instanceof AppError ? err : toAppError(err);
@@ -15,4 +14,12 @@ export async function adminAction<T>(work: () => Promise<ActionResult<T>>): Prom
     const fields = (e.details?.fields ?? undefined) as Record<string, string> | undefined;
     return { ok: false, error: e.message, fieldErrors: fields };
   }
+}
+
+/** Runs a server action as admin: checks the caller first, then as publicAction. */
+export async function adminAction<T>(work: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return publicAction(async () => {
+    requireAdmin(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
+    return work();
+  });
 }

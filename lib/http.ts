@@ -17,7 +17,8 @@ export function route<C>(handler: Handler<C>): Handler<C> {
     } catch (err) {
       const e = toAppError(err);
       if (e.code === "internal" || e.code === "db_unavailable") console.error(`[api] ${req.method} ${new URL(req.url).pathname}`, err);
-      return json(e.toJSON(), e.status);
+      const retryAfter = e.details?.retryAfter;
+      return json(e.toJSON(), e.status, retryAfter ? { "retry-after": String(retryAfter) } : undefined);
     }
   };
 }

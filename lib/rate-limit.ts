@@ -1,4 +1,6 @@
 import "server-only";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 
 // A token bucket per client address for the public purchase endpoint: bursts are fine, a
 // flood is told to slow down (429 with Retry-After) before it reaches the database. Per
@@ -29,4 +31,12 @@ export function takeToken(key: string, limit: RateLimit, now = Date.now()): numb
 
 export function clientAddress(headers: Headers): string {
   return (headers.get("x-forwarded-for") ?? "").split(",")[0].trim() || "local";
+}
+
+/** The one purchase budget for the API and the buyer page; admins are not limited. */
+export function limitPurchases(headers: Headers, admin: boolean): void {
+  if (admin) return;
+  const { PURCHASE_RATE_PER_SECOND: perSecond, PURCHASE_RATE_BURST: burst } = env();
+  const wait = takeToken(clientAddress(headers), { perSecond, burst });
+  if (wait > 0) throw new AppError("rate_limited", `Too many purchase requests from your address: try again in ${wait} s`, { retryAfter: wait });
 }

@@ -3,15 +3,14 @@
 import { cookies, headers } from "next/headers";
 import type { ActionResult } from "@/lib/action-result";
 import { ADMIN_COOKIE, isAdmin } from "@/lib/auth";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { requestPurchase } from "@/lib/purchases/create";
 import type { PurchaseView } from "@/lib/purchases/types";
 import { fieldErrors, numbersFromForm } from "@/lib/validation/event";
-import { clientAddress, takeToken } from "@/lib/rate-limit";
+import { limitPurchases } from "@/lib/rate-limit";
 import { purchaseRequestSchema } from "@/lib/validation/purchase";
 import { parseEventId } from "./parse-ids";
-import { publicAction } from "./public-action";
+import { publicAction } from "@/lib/action";
 
 // A buyer joins the event's queue from the buyer page. Anyone may: it is the regular lane only
 // (vip is never taken from the form), and the answer comes at once — the page then follows the
@@ -48,10 +47,7 @@ export async function buyTicketsAction(eventId: number, _previous: BuyState, for
 /** The same per-address budget as POST /api/events/{id}/purchases: the form is no way around it. */
 async function limitRate(): Promise<void> {
   const h = await headers();
-  if (isAdmin(h, (await cookies()).get(ADMIN_COOKIE)?.value)) return;
-  const { PURCHASE_RATE_PER_SECOND: perSecond, PURCHASE_RATE_BURST: burst } = env();
-  const wait = takeToken(clientAddress(h), { perSecond, burst });
-  if (wait > 0) throw new AppError("rate_limited", `Too many purchase requests from your address: try again in ${wait} s`);
+  limitPurchases(h, isAdmin(h, (await cookies()).get(ADMIN_COOKIE)?.value));
 }
 
 function text(raw: FormDataEntryValue | null): string {

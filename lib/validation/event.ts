@@ -21,7 +21,7 @@ const wholeNumber = (field: string, min: number, max: number, unit: string) =>
   z
     .number({ error: `${field} must be a number of ${unit}` })
     .int(`${field} must be a whole number of ${unit}`)
-    .min(min, `${field} must be at least ${fmt(min)} ${unit}`)
+    .min(min, `${field} must be at least ${fmt(min)} ${min === 1 ? unit.replace(/s$/, "") : unit}`)
     .max(max, `${field} must be at most ${fmt(max)} ${unit}`);
 
 const rate = (field: string) =>

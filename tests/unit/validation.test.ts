@@ -21,7 +21,7 @@ describe("event validation", () => {
   });
 
   it("refuses out-of-range and non-numeric numbers with a message naming the unit", () => {
-    assert.match(errors({ ...valid, totalTickets: 0 }).totalTickets, /at least 1 tickets/);
+    assert.match(errors({ ...valid, totalTickets: 0 }).totalTickets, /at least 1 ticket\b/);
     assert.match(errors({ ...valid, totalTickets: 1_000_001 }).totalTickets, /at most 1,000,000/);
     assert.match(errors({ ...valid, totalTickets: 10.5 }).totalTickets, /whole number/);
     assert.match(errors({ ...valid, ticketReleaseRate: 0.05 }).ticketReleaseRate, /at least 0.1 tickets\/s/);

@@ -1,8 +1,7 @@
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { eventIdParam, isAdminRequest, json, parse, readJson, route } from "@/lib/http";
 import { requestPurchase } from "@/lib/purchases/create";
-import { clientAddress, takeToken } from "@/lib/rate-limit";
+import { limitPurchases } from "@/lib/rate-limit";
 import type { PurchaseView } from "@/lib/purchases/types";
 import { idempotencyKeySchema, purchaseRequestSchema, waitBudgetMs } from "@/lib/validation/purchase";
 
@@ -12,11 +11,7 @@ export const dynamic = "force-dynamic";
 // 10 s); 202 while still in line; 409 sold_out. `Idempotency-Key` makes retries safe.
 export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
   const admin = isAdminRequest(req);
-  if (!admin) {
-    const { PURCHASE_RATE_PER_SECOND: perSecond, PURCHASE_RATE_BURST: burst } = env();
-    const wait = takeToken(clientAddress(req.headers), { perSecond, burst });
-    if (wait > 0) return json(new AppError("rate_limited", `Too many purchase requests from your address: try again in ${wait} s`).toJSON(), 429, { "retry-after": String(wait) });
-  }
+  limitPurchases(req.headers, admin);
   const eventId = await eventIdParam(ctx);
   const input = parse(purchaseRequestSchema, await readJson(req));
   if (input.vip && !admin) throw new AppError("forbidden", "Only an admin may buy in the VIP lane: drop \"vip\" or authenticate");
