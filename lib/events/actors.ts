@@ -42,7 +42,7 @@ export async function addCustomer(eventId: number, input: AddCustomerInput): Pro
     const c = await tx.customer.create({
       data: { eventId, name: input.name, vip: input.vip, customerRetrievalRate: input.customerRetrievalRate ?? null, state: ev.status === "RUNNING" ? "WORKING" : "PAUSED" },
     });
-    await appendLogs(tx, [{ eventId, run: ev.run, kind: "CONFIG", actor: "operator", vip: c.vip, message: `${c.vip ? "VIP " : ""}${c.name} joined as a customer${input.customerRetrievalRate ? ` at ${count(input.customerRetrievalRate)} tickets/s` : ""}`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+    await appendLogs(tx, [{ eventId, run: ev.run, kind: "CONFIG", actor: "operator", vip: c.vip, message: `${c.name} joined as a ${c.vip ? "VIP " : ""}customer${input.customerRetrievalRate ? ` at ${count(input.customerRetrievalRate)} tickets/s` : ""}`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
     return c;
   });
   engine().addActor(eventId, { kind: "customer", id: row.id, name: row.name, vip: row.vip, customerRetrievalRate: row.customerRetrievalRate });

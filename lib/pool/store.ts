@@ -138,7 +138,7 @@ export async function settle(
           counters.available--;
           const pl = places[move.index];
           if (pl.kind === "sim") tickets[pl.index].push(id);
-          logs.push({ ...base, ...counters, kind: "SOLD", actor: pl.name, vip: pl.vip, ticketId: id, message: `${pl.vip ? "VIP " : ""}${pl.name} bought ticket #${id}${pl.kind === "real" ? " (real buyer)" : ""}` });
+          logs.push({ ...base, ...counters, kind: "SOLD", actor: pl.name, vip: pl.vip, ticketId: id, message: `${pl.name} bought ticket #${id}${pl.kind === "real" ? " (real buyer)" : ""}` });
         }
       }
     }
@@ -151,7 +151,7 @@ export async function settle(
     await finishPurchases(tx, finished.map(({ pl, k }) => ({ id: purchaseOf(pl), status: placeStatus[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
     for (const { pl, k } of finished) {
       if (pl.kind === "real" && placeStatus[k] === "SOLD_OUT") {
-        logs.push({ ...base, ...counters, kind: "REFUSED", actor: pl.name, vip: pl.vip, message: `${pl.vip ? "VIP " : ""}${pl.name} asked for ${count(real[pl.index].quantity)}: sold out, nothing charged` });
+        logs.push({ ...base, ...counters, kind: "REFUSED", actor: pl.name, vip: pl.vip, message: `${pl.name} asked for ${count(real[pl.index].quantity)}: sold out, nothing charged` });
       }
     }
 
@@ -176,7 +176,7 @@ export async function settle(
     });
     buyers.forEach((b, i) => {
       if (customerStates[i] === "WAITING" && b.state !== "WAITING" && !gone.customers.has(b.customerId)) {
-        logs.push({ ...base, ...counters, kind: "WAITING", actor: b.name, vip: b.vip, message: `${b.vip ? "VIP " : ""}${b.name} is waiting for a ticket` });
+        logs.push({ ...base, ...counters, kind: "WAITING", actor: b.name, vip: b.vip, message: `${b.name} is waiting for a ticket` });
       }
     });
     if (plan.soldOut) {

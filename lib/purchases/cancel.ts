@@ -21,7 +21,7 @@ export async function cancelPurchase(publicId: string): Promise<PurchaseView> {
       throw new AppError("invalid_state", `This purchase is ${now.status} and can no longer leave the queue`);
     }
     if (ev) {
-      await appendLogs(tx, [{ eventId: found.eventId, run: found.run, kind: "CANCELLED", actor: found.buyer, vip: found.vip, message: `${found.vip ? "VIP " : ""}${found.buyer} left the queue`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+      await appendLogs(tx, [{ eventId: found.eventId, run: found.run, kind: "CANCELLED", actor: found.buyer, vip: found.vip, message: `${found.buyer} left the queue`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
     }
   });
   return toPurchaseView(await purchaseRow(publicId));

@@ -122,7 +122,7 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
           kind: "QUEUED",
           actor: req.input.buyer,
           vip: req.input.vip,
-          message: `${req.input.vip ? "VIP " : ""}${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
+          message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
           released: ev.released,
           sold: ev.sold,
           available: ev.available,
