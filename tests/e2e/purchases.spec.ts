@@ -119,3 +119,27 @@ test("a flood of purchases from one address is told to slow down (429), and buys
   const ev = await (await request.get(`/api/events/${id}`)).json();
   expect(ev.waiting.regular).toBe(codes.filter((c) => c === 202).length);
 });
+
+test("1,000 concurrent API purchases while the simulation runs: every ticket has exactly one owner", async ({ request }) => {
+  test.setTimeout(120_000);
+  const id = await create(request, { name: "Rush", totalTickets: 2_500, maxTicketCapacity: 100, ticketReleaseRate: 250, customerRetrievalRate: 10, vendors: 4, customers: 20, vipCustomers: 2 });
+  await request.post(`/api/events/${id}/start`);
+  const answers = await Promise.all(
+    Array.from({ length: 1_000 }, (_, i) =>
+      request.post(`/api/events/${id}/purchases`, { data: { buyer: `Rusher ${i}`, quantity: 1 + (i % 2), vip: i % 10 === 0 }, headers: { prefer: "wait=30" }, timeout: 60_000 }),
+    ),
+  );
+  const codes = answers.map((a) => a.status());
+  expect(codes.filter((c) => ![201, 409].includes(c))).toEqual([]);
+  const bodies = await Promise.all(answers.map((a) => a.json()));
+  const realTickets: number[] = bodies.filter((_, i) => codes[i] === 201).flatMap((b) => b.ticketIds);
+  expect(new Set(realTickets).size).toBe(realTickets.length);
+  for (const [i, b] of bodies.entries()) if (codes[i] === 201) expect(b.ticketIds).toHaveLength(b.quantity);
+
+  await expect.poll(async () => (await (await request.get(`/api/events/${id}`)).json()).status, { timeout: 60_000 }).toBe("SOLD_OUT");
+  const ev = await (await request.get(`/api/events/${id}`)).json();
+  const simulated = ev.customers.reduce((s: number, c: { bought: number }) => s + c.bought, 0);
+  expect(ev.sold).toBe(2_500);
+  expect(simulated + realTickets.length).toBe(ev.sold);
+  expect(codes.filter((c) => c === 201).length).toBeGreaterThan(300);
+});
