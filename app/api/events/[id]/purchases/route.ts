@@ -36,6 +36,6 @@ function answer(p: PurchaseView, replayed: boolean): Response {
     case "SOLD_OUT":
       return json(new AppError("sold_out", "Sold out: no tickets were left for this purchase, and nothing was charged", { purchase: p }).toJSON(), 409, headers);
     case "CANCELLED":
-      return json(new AppError("invalid_state", "This purchase left the queue; use a new Idempotency-Key to buy again", { purchase: p }).toJSON(), 409, headers);
+      return json(new AppError("invalid_state", "This purchase was cancelled (its buyer left the queue, or the run was reset); use a new Idempotency-Key to buy again", { purchase: p }).toJSON(), 409, headers);
   }
 }
