@@ -38,7 +38,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: `${server}/${process.env.E2E_DATABASE}`,
       PORT: String(port),
-      HOSTNAME: "127.0.0.1",
+      HOST: "127.0.0.1",
       ENGINE_TICK_MS: "50",
       PURCHASE_RATE_PER_SECOND: "1",
       PURCHASE_RATE_BURST: "5",
