@@ -10,6 +10,9 @@ const server = process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306"
 if (!/@(127\.0\.0\.1|localhost)(:\d+)?$/.test(server)) throw new Error("End-to-end tests only run against a local database server");
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// The server runs as in production, with an admin token; tests are the operator unless they
+// drop the header (and the sign-in spec signs in through the form).
+export const E2E_ADMIN_TOKEN = "e2e-admin-token-0123456789";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -21,6 +24,7 @@ export default defineConfig({
   globalTeardown: "./tests/e2e/teardown.ts",
   use: {
     baseURL: process.env.E2E_BASE_URL,
+    extraHTTPHeaders: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -42,7 +46,7 @@ export default defineConfig({
       ENGINE_TICK_MS: "50",
       PURCHASE_RATE_PER_SECOND: "1",
       PURCHASE_RATE_BURST: "5",
-      ADMIN_TOKEN: "",
+      ADMIN_TOKEN: E2E_ADMIN_TOKEN,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

@@ -1,7 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { adminMode } from "@/lib/auth";
+import { cookies, headers } from "next/headers";
+import { signOutAction } from "@/app/actions/sign-in";
+import { ADMIN_COOKIE, adminMode, adminSession } from "@/lib/auth";
 import { OperatorOnly } from "./_components/operator-only";
 import "./globals.css";
 
@@ -29,6 +31,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             </Link>
             <nav aria-label="Main">
               <Link href="/">Events</Link>
+              <SessionLink />
             </nav>
           </div>
         </header>
@@ -40,6 +43,21 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </main>
       </body>
     </html>
+  );
+}
+
+/** With ADMIN_TOKEN set: "Sign in" for visitors, "Sign out" for a signed-in operator. */
+async function SessionLink() {
+  await connection();
+  const { admin, mode } = adminSession(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
+  if (mode !== "token") return null;
+  if (!admin) return <Link href="/sign-in">Sign in</Link>;
+  return (
+    <form action={signOutAction} className="sign-out">
+      <button type="submit" className="link-button">
+        Sign out
+      </button>
+    </form>
   );
 }
 

@@ -43,10 +43,15 @@ export function isAdmin(headers: Headers, cookie: string | undefined): boolean {
 export function requireAdmin(headers: Headers, cookie: string | undefined): void {
   if (isAdmin(headers, cookie)) return;
   if (adminMode() === "loopback") throw new AppError("forbidden", "Admin actions are allowed only from this machine until ADMIN_TOKEN is set");
-  throw new AppError("unauthorized", "This needs an admin: send Authorization: Bearer <ADMIN_TOKEN>");
+  throw new AppError("unauthorized", "This needs an admin: sign in as the operator, or send Authorization: Bearer <ADMIN_TOKEN>");
 }
 
 export function checkToken(candidate: string): boolean {
   const token = env().ADMIN_TOKEN;
   return token !== undefined && same(candidate, token);
+}
+
+/** The caller as pages see it: signed in (cookie or loopback), and whether a token is required at all. */
+export function adminSession(headers: Headers, cookie: string | undefined): { admin: boolean; mode: AdminMode } {
+  return { admin: isAdmin(headers, cookie), mode: adminMode() };
 }

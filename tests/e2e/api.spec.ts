@@ -133,12 +133,17 @@ test.describe("bad input gets a 4xx that says what to fix, and changes nothing",
     expect((await (await request.get(`/api/events/${ev.id}`)).json()).status).toBe("IDLE");
   });
 
-  test("admin actions from another machine are refused while ADMIN_TOKEN is unset", async ({ request }) => {
+  test("admin actions without the admin token are refused (401) and change nothing", async ({ request }) => {
     const before = await eventCount(request);
-    const res = await request.post("/api/events", { data: valid, headers: { "x-forwarded-for": "203.0.113.9" } });
-    expect(res.status()).toBe(403);
-    expect((await res.json()).error.code).toBe("forbidden");
-    expect(await eventCount(request)).toBe(before);
+    for (const authorization of ["", "Bearer wrong-token"]) {
+      const res = await request.post("/api/events", { data: valid, headers: { authorization } });
+      expect(res.status()).toBe(401);
+      expect((await res.json()).error).toMatchObject({ code: "unauthorized", message: expect.stringMatching(/ADMIN_TOKEN/) });
+    }
+    const ev = await create(request);
+    expect((await request.post(`/api/events/${ev.id}/start`, { headers: { authorization: "" } })).status()).toBe(401);
+    expect((await (await request.get(`/api/events/${ev.id}`, { headers: { authorization: "" } })).json()).status).toBe("IDLE");
+    expect(await eventCount(request)).toBe(before + 1);
   });
 });
 
