@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { engine } from "@/lib/engine/engine";
 import { AppError } from "@/lib/errors";
 import { count } from "@/lib/format";
-import { lockEvent } from "@/lib/pool/store";
+import { cancelQueuedPurchases, lockEventOrThrow } from "@/lib/pool/store";
 import type { AddCustomerInput, AddVendorInput } from "@/lib/validation/actor";
 import { appendLogs } from "./log";
 import { getEventView, type CustomerView, type VendorView } from "./view";
@@ -19,8 +19,7 @@ export const MAX_ACTORS = { vendor: 500, customer: 1_000 } as const;
 
 export async function addVendor(eventId: number, input: AddVendorInput): Promise<VendorView> {
   const row = await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     const present = await tx.vendor.count({ where: { eventId, removedAt: null } });
     if (present >= MAX_ACTORS.vendor) throw new AppError("invalid_state", `An event has at most ${MAX_ACTORS.vendor} vendors`);
     const v = await tx.vendor.create({
@@ -35,8 +34,7 @@ export async function addVendor(eventId: number, input: AddVendorInput): Promise
 
 export async function addCustomer(eventId: number, input: AddCustomerInput): Promise<CustomerView> {
   const row = await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     const present = await tx.customer.count({ where: { eventId, removedAt: null } });
     if (present >= MAX_ACTORS.customer) throw new AppError("invalid_state", `An event has at most ${MAX_ACTORS.customer} customers`);
     const c = await tx.customer.create({
@@ -52,15 +50,14 @@ export async function addCustomer(eventId: number, input: AddCustomerInput): Pro
 /** Removes a vendor or customer; what it already released or bought stays. A second removal is a 404. */
 export async function removeActor(eventId: number, kind: Kind, actorId: number): Promise<{ id: number; removed: true }> {
   await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     const table = kind === "vendor" ? "Vendor" : "Customer";
     const rows = await tx.$queryRawUnsafe<{ name: string; removedAt: Date | null }[]>(`SELECT name, removedAt FROM ${table} WHERE id = ? AND eventId = ? FOR UPDATE`, actorId, eventId);
     if (rows.length === 0) throw new AppError("not_found", `Event ${eventId} has no ${kind} with id ${actorId}`);
     if (rows[0].removedAt) throw new AppError("not_found", `The ${kind} with id ${actorId} was already removed`);
     await tx.$executeRawUnsafe(`UPDATE ${table} SET removedAt = ?, state = 'DONE' WHERE id = ?`, new Date(), actorId);
     if (kind === "customer") {
-      await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE customerId = ? AND status = 'QUEUED'", new Date(), actorId);
+      await cancelQueuedPurchases(tx, { customerId: actorId });
     }
     await appendLogs(tx, [{ eventId, run: ev.run, kind: "CONFIG", actor: "operator", message: `${rows[0].name} left the sale (${kind} removed)`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
   });
@@ -71,8 +68,7 @@ export async function removeActor(eventId: number, kind: Kind, actorId: number):
 /** Pauses or resumes one vendor or customer; a paused actor keeps what it has and asks for nothing. */
 export async function setActorPaused(eventId: number, kind: Kind, actorId: number, paused: boolean): Promise<VendorView | CustomerView> {
   const row = await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     const table = kind === "vendor" ? "Vendor" : "Customer";
     const rows = await tx.$queryRawUnsafe<{ name: string; vip?: boolean; rate: number | null; removedAt: Date | null }[]>(
       `SELECT name, ${kind === "vendor" ? "ticketReleaseRate AS rate" : "customerRetrievalRate AS rate, vip"}, removedAt FROM ${table} WHERE id = ? AND eventId = ? FOR UPDATE`,
@@ -83,7 +79,7 @@ export async function setActorPaused(eventId: number, kind: Kind, actorId: numbe
     const state = paused ? "PAUSED" : ev.status === "RUNNING" ? "WORKING" : "PAUSED";
     await tx.$executeRawUnsafe(`UPDATE ${table} SET paused = ?, state = IF(state = 'DONE' AND NOT ?, 'DONE', ?) WHERE id = ?`, paused, paused, state, actorId);
     if (paused && kind === "customer") {
-      await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE customerId = ? AND status = 'QUEUED'", new Date(), actorId);
+      await cancelQueuedPurchases(tx, { customerId: actorId });
     }
     await appendLogs(tx, [{ eventId, run: ev.run, kind: "CONFIG", actor: "operator", message: `${rows[0].name} ${paused ? "paused" : "resumed"}`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
     return { name: rows[0].name, vip: Boolean(rows[0].vip), rate: rows[0].rate };

@@ -3,7 +3,7 @@ import { db } from "@/lib/db/client";
 import { engine } from "@/lib/engine/engine";
 import { AppError } from "@/lib/errors";
 import { count } from "@/lib/format";
-import { lockEvent } from "@/lib/pool/store";
+import { cancelQueuedPurchases, lockEventOrThrow } from "@/lib/pool/store";
 import { appendLogs } from "./log";
 import { getEventView, type EventView } from "./view";
 
@@ -12,8 +12,7 @@ import { getEventView, type EventView } from "./view";
 
 export async function startEvent(eventId: number, actor = "operator"): Promise<EventView> {
   await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     if (ev.status === "RUNNING") throw new AppError("invalid_state", "The event is already running");
     if (ev.status === "SOLD_OUT") throw new AppError("invalid_state", "The event is sold out; reset it to start a new run");
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'RUNNING', updatedAt = ? WHERE id = ?", new Date(), eventId);
@@ -28,15 +27,14 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
 
 export async function stopEvent(eventId: number, actor = "operator"): Promise<EventView> {
   await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     if (ev.status !== "RUNNING") throw new AppError("invalid_state", `Only a running event can be stopped; this one is ${ev.status}`);
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'STOPPED', updatedAt = ? WHERE id = ?", new Date(), eventId);
     for (const table of ["Vendor", "Customer"]) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'PAUSED' WHERE eventId = ? AND removedAt IS NULL AND state <> 'DONE'`, eventId);
     }
     // Simulated customers stop asking; real buyers keep their place in line for the restart.
-    await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source = 'SIMULATION'", new Date(), eventId, ev.run);
+    await cancelQueuedPurchases(tx, { eventId, run: ev.run, simulatedOnly: true });
     await appendLogs(tx, [{ eventId, run: ev.run, kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${count(ev.available)} tickets in the pool`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
   });
   await engine().halt(eventId);
@@ -47,11 +45,10 @@ export async function stopEvent(eventId: number, actor = "operator"): Promise<Ev
 export async function resetEvent(eventId: number, actor = "operator"): Promise<EventView> {
   await engine().halt(eventId);
   await db().$transaction(async (tx) => {
-    const ev = await lockEvent(tx, eventId);
-    if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+    const ev = await lockEventOrThrow(tx, eventId);
     const run = ev.run + 1;
     // The old run's line is closed: nobody waits for a run that is over.
-    await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED'", new Date(), eventId, ev.run);
+    await cancelQueuedPurchases(tx, { eventId, run: ev.run, simulatedOnly: false });
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
     await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'PAUSED', released = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
     await tx.$executeRawUnsafe("UPDATE Customer SET state = 'PAUSED', bought = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);

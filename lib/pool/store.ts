@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendLogs, type LogRow } from "@/lib/events/log";
+import { AppError } from "@/lib/errors";
 import { count } from "@/lib/format";
 import { newPublicId } from "@/lib/purchases/ids";
 import { planSettlement, type Plan, type PoolNumbers } from "./plan";
@@ -52,7 +53,7 @@ type Place =
 
 type Tx = Prisma.TransactionClient;
 
-type EventRow = PoolNumbers & { status: string; run: number };
+type EventRow = PoolNumbers & { status: string; run: number; maxTicketsPerBuyer: number | null };
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 /** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
@@ -61,10 +62,31 @@ const CHUNK = 500;
 
 export async function lockEvent(tx: Tx, eventId: number): Promise<EventRow | null> {
   const rows = await tx.$queryRawUnsafe<EventRow[]>(
-    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ? FOR UPDATE",
+    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, maxTicketsPerBuyer FROM Event WHERE id = ? FOR UPDATE",
     eventId,
   );
   return rows[0] ?? null;
+}
+
+/** lockEvent for operations on an event that must exist: an unknown id is a 404. */
+export async function lockEventOrThrow(tx: Tx, eventId: number): Promise<EventRow> {
+  const ev = await lockEvent(tx, eventId);
+  if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+  return ev;
+}
+
+/** Closes queued purchases (a stopped simulation, a reset run, a removed or paused customer). */
+export async function cancelQueuedPurchases(tx: Tx, where: { eventId: number; run: number; simulatedOnly: boolean } | { customerId: number }): Promise<void> {
+  if ("customerId" in where) {
+    await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE customerId = ? AND status = 'QUEUED'", new Date(), where.customerId);
+  } else {
+    await tx.$executeRawUnsafe(
+      `UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED'${where.simulatedOnly ? " AND source = 'SIMULATION'" : ""}`,
+      new Date(),
+      where.eventId,
+      where.run,
+    );
+  }
 }
 
 export async function settle(

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { appendLogs, type LogRow } from "@/lib/events/log";
 import { count } from "@/lib/format";
-import { lockEvent } from "@/lib/pool/store";
+import { cancelQueuedPurchases, lockEventOrThrow } from "@/lib/pool/store";
 import type { PurchaseRequest } from "@/lib/validation/purchase";
 import { newPublicId } from "./ids";
 
@@ -63,12 +63,11 @@ class JoinQueue {
 async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
   const outcome = await db().$transaction(
     async (tx) => {
-      const ev = await lockEvent(tx, eventId);
-      if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+      const ev = await lockEventOrThrow(tx, eventId);
       if (ev.status === "SOLD_OUT" || (ev.released >= ev.totalTickets && ev.available === 0)) {
         throw new AppError("sold_out", "Sold out: every ticket of this event is sold");
       }
-      const { maxTicketsPerBuyer: limit } = await tx.event.findUniqueOrThrow({ where: { id: eventId }, select: { maxTicketsPerBuyer: true } });
+      const limit = ev.maxTicketsPerBuyer;
       const held = new Map<string, number>();
       if (limit !== null) {
         const rows = await tx.purchase.groupBy({
