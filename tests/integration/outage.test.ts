@@ -51,6 +51,15 @@ describe("a database outage in the middle of a sale", () => {
     assert.ok(err, "reads fail during the outage");
     assert.equal(lib.toAppError(err).status, 503, `the API would answer 503, not ${lib.toAppError(err).status}: ${String(err)}`);
     assert.equal(during.status, "RUNNING");
+    assert.equal(lib.engine().isDriving(id), true, "the engine waits out the outage instead of giving the run up");
+    // The batch the outage cut must have rolled back and let go of the event row: the test's
+    // own connection can lock it. (A transaction left open would freeze the sale for good.)
+    await t.sql.query("SET SESSION innodb_lock_wait_timeout = 5");
+    await t.sql.beginTransaction();
+    const [locked] = await t.sql.query("SELECT released, sold, available FROM Event WHERE id = ? FOR UPDATE", [id]);
+    await t.sql.rollback();
+    const row = (locked as { released: number; sold: number; available: number }[])[0];
+    assert.deepEqual({ released: Number(row.released), sold: Number(row.sold), available: Number(row.available) }, { released: during.released, sold: during.sold, available: during.available });
 
     await proxy.up();
     await waitFor("the engine to resume and sell out", async () => (await eventStatus(t.sql, id)).status === "SOLD_OUT", 60_000);

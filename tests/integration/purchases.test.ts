@@ -99,10 +99,15 @@ describe("idempotent buying", () => {
       const five = results.slice(i * 5, i * 5 + 5);
       assert.equal(new Set(five.map((r) => r.purchase.purchaseId)).size, 1, "one purchase per key");
       assert.equal(five.filter((r) => !r.replayed).length, 1, "exactly one request created it");
-      assert.deepEqual(await ticketsOf(five[0].purchase.purchaseId), five[0].purchase.ticketIds.length ? five[0].purchase.ticketIds : await ticketsOf(five[0].purchase.purchaseId));
+      for (const r of five) assert.equal(r.purchase.status, "COMPLETED", `key ${keys[i]}: every retry sees the purchase served`);
+      const owned = await ticketsOf(five[0].purchase.purchaseId);
+      assert.equal(owned.length, 2, "the purchase holds exactly its 2 tickets");
+      for (const r of five) assert.deepEqual(r.purchase.ticketIds, owned, "every retry answers with the tickets the database gives the purchase");
     }
     const [rows] = await t.sql.query("SELECT COUNT(*) AS n, SUM(quantity) AS q FROM Purchase WHERE eventId = ? AND source = 'API'", [id]);
-    assert.deepEqual((rows as { n: number }[]).map((r) => Number(r.n)), [20]);
+    assert.deepEqual((rows as { n: number; q: number }[]).map((r) => [Number(r.n), Number(r.q)]), [[20, 40]], "20 purchases of 2 tickets, not one more");
+    const [sold] = await t.sql.query("SELECT COUNT(*) AS n FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE p.eventId = ? AND p.source = 'API'", [id]);
+    assert.equal(Number((sold as { n: number }[])[0].n), 40, "the 100 requests bought 40 tickets");
     await assert.rejects(buy(id, "Key buyer 0", 3, { key: keys[0] }), /different request/);
     await control.stopEvent(id);
     await assertPoolInvariants(t.sql, id);
