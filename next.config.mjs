@@ -4,7 +4,7 @@ const nextConfig = {
   poweredByHeader: false,
   // The app applies its own migrations at start-up, so the standalone bundle must carry them.
   outputFileTracingIncludes: { "/*": ["./prisma/migrations/**/*"] },
-  serverExternalPackages: ["mysql2", "@prisma/adapter-mariadb", "mariadb"],
+  serverExternalPackages: ["mysql2", "@prisma/adapter-mariadb", "mariadb", "pino"],
 };
 
 export default nextConfig;

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { cookies, headers } from "next/headers";
 import { signOutAction } from "@/app/actions/sign-in";
-import { ADMIN_COOKIE, adminMode, adminSession } from "@/lib/auth";
+import { ADMIN_COOKIE, adminMode, adminSession } from "@/lib/server/auth";
 import { OperatorOnly } from "./_components/operator-only";
 import "./globals.css";
 

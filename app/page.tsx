@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { connection } from "next/server";
-import { listEvents, type EventSummary } from "@/lib/events/view";
+import type { EventSummary } from "@/lib/contracts/event";
+import { listEvents } from "@/lib/events/view";
 import { CreateEventForm } from "./_components/create-event-form";
-import { formatCount, formatPercent } from "./_components/format";
+import { formatCount, formatPercent } from "@/lib/contracts/format";
 import { StatusPill } from "./_components/status-pill";
 
 export default async function HomePage() {

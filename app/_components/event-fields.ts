@@ -1,5 +1,5 @@
-import { LIMITS } from "@/lib/validation/event";
-import { formatCount } from "./format";
+import { LIMITS } from "@/lib/contracts/event-input";
+import { formatCount } from "@/lib/contracts/format";
 
 // The create-event form's fields: the names are the API's names (DESIGN §2), the labels carry
 // their units, and the defaults make a sale that visibly runs for a few minutes.

@@ -1,4 +1,4 @@
-import type { EventView } from "@/lib/events/view";
+import type { EventView } from "@/lib/contracts/event";
 
 type Status = EventView["status"];
 

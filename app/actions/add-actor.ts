@@ -1,11 +1,12 @@
 "use server";
 
-import { adminAction } from "@/lib/action";
-import type { ActionResult } from "@/lib/action-result";
-import { addCustomer, addVendor } from "@/lib/events/actors";
-import { addCustomerSchema, addVendorSchema } from "@/lib/validation/actor";
-import { fieldErrors, numbersFromForm } from "@/lib/validation/event";
-import { parseEventId } from "./parse-ids";
+import { newActorSchema, RATE_FIELD } from "@/lib/contracts/actor-input";
+import type { ActionResult } from "@/lib/contracts/action-result";
+import { actorKindSchema } from "@/lib/contracts/event";
+import { fieldErrors, numbersFromForm } from "@/lib/contracts/event-input";
+import { parseId } from "@/lib/contracts/ids";
+import { addActor } from "@/lib/events/roster";
+import { adminAction } from "@/lib/server/action";
 
 // "Add vendor" and "Add customer" on the dashboard. The new row reaches every open page through
 // the live stream; the answer only confirms, so it carries no more than the id and name.
@@ -18,32 +19,18 @@ export type AddActorState = {
   result: ActionResult<{ id: number; name: string }> | null;
 };
 
-export async function addVendorAction(eventId: number, _previous: AddActorState, form: FormData): Promise<AddActorState> {
-  const values = valuesOf(form, "ticketReleaseRate");
+export async function addActorAction(eventId: number, rawKind: string, _previous: AddActorState, form: FormData): Promise<AddActorState> {
+  const kind = actorKindSchema.safeParse(rawKind);
+  const rateField = kind.success ? RATE_FIELD[kind.data] : "rate";
+  const values = { name: text(form.get("name")), rate: text(form.get(rateField)), vip: form.get("vip") === "on" };
   const result = await adminAction<{ id: number; name: string }>(async () => {
-    const id = parseEventId(eventId);
-    const parsed = addVendorSchema.safeParse({ name: values.name, ...numbersFromForm(form, ["ticketReleaseRate"]) });
-    if (!parsed.success) return { ok: false, error: "The vendor was not added: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
-    const vendor = await addVendor(id, parsed.data);
-    return { ok: true, data: { id: vendor.id, name: vendor.name }, message: `${vendor.name} joined as a vendor.` };
+    if (!kind.success) return { ok: false, error: "Nothing was added: an actor is a vendor or a customer." };
+    const parsed = newActorSchema[kind.data].safeParse({ name: values.name, ...(kind.data === "customer" ? { vip: values.vip } : {}), ...numbersFromForm(form, [rateField]) });
+    if (!parsed.success) return { ok: false, error: `The ${kind.data} was not added: check the fields marked.`, fieldErrors: fieldErrors(parsed.error) };
+    const actor = await addActor(parseId(eventId, "event"), kind.data, parsed.data);
+    return { ok: true, data: { id: actor.id, name: actor.name }, message: `${parsed.data.vip ? "VIP " : ""}${actor.name} joined as a ${kind.data}.` };
   });
   return { values, result };
-}
-
-export async function addCustomerAction(eventId: number, _previous: AddActorState, form: FormData): Promise<AddActorState> {
-  const values = valuesOf(form, "customerRetrievalRate");
-  const result = await adminAction<{ id: number; name: string }>(async () => {
-    const id = parseEventId(eventId);
-    const parsed = addCustomerSchema.safeParse({ name: values.name, vip: values.vip, ...numbersFromForm(form, ["customerRetrievalRate"]) });
-    if (!parsed.success) return { ok: false, error: "The customer was not added: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
-    const customer = await addCustomer(id, parsed.data);
-    return { ok: true, data: { id: customer.id, name: customer.name }, message: `${customer.vip ? "VIP " : ""}${customer.name} joined as a customer.` };
-  });
-  return { values, result };
-}
-
-function valuesOf(form: FormData, rateField: string): AddActorValues {
-  return { name: text(form.get("name")), rate: text(form.get(rateField)), vip: form.get("vip") === "on" };
 }
 
 function text(raw: FormDataEntryValue | null): string {

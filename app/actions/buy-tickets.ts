@@ -1,16 +1,16 @@
 "use server";
 
 import { cookies, headers } from "next/headers";
-import type { ActionResult } from "@/lib/action-result";
-import { ADMIN_COOKIE, isAdmin } from "@/lib/auth";
-import { AppError } from "@/lib/errors";
-import { requestPurchase } from "@/lib/purchases/create";
-import type { PurchaseView } from "@/lib/purchases/types";
-import { fieldErrors, numbersFromForm } from "@/lib/validation/event";
-import { limitPurchases } from "@/lib/rate-limit";
-import { purchaseRequestSchema } from "@/lib/validation/purchase";
-import { parseEventId } from "./parse-ids";
-import { publicAction } from "@/lib/action";
+import type { ActionResult } from "@/lib/contracts/action-result";
+import { ADMIN_COOKIE, isAdmin } from "@/lib/server/auth";
+import { AppError } from "@/lib/contracts/errors";
+import { buy } from "@/lib/events/buy";
+import type { PurchaseView } from "@/lib/contracts/purchase";
+import { fieldErrors, numbersFromForm } from "@/lib/contracts/event-input";
+import { limitPurchases } from "@/lib/server/rate-limit";
+import { purchaseRequestSchema } from "@/lib/contracts/purchase-input";
+import { parseId } from "@/lib/contracts/ids";
+import { publicAction } from "@/lib/server/action";
 
 // A buyer joins the event's queue from the buyer page. Anyone may: it is the regular lane only
 // (vip is never taken from the form), and the answer comes at once — the page then follows the
@@ -27,11 +27,11 @@ export async function buyTicketsAction(eventId: number, _previous: BuyState, for
   const values: BuyValues = { buyer: text(form.get("buyer")), quantity: text(form.get("quantity")) };
   const result = await publicAction<PurchaseView>(async () => {
     await limitRate();
-    const id = parseEventId(eventId);
+    const id = parseId(eventId, "event");
     const parsed = purchaseRequestSchema.safeParse({ buyer: values.buyer, ...numbersFromForm(form, ["quantity"]) });
     if (!parsed.success) return { ok: false, error: "You are not in the queue yet: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
     try {
-      const { purchase } = await requestPurchase(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { waitMs: 0, source: "WEB" });
+      const { purchase } = await buy(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { waitMs: 0, source: "WEB" });
       return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}.` };
     } catch (err) {
       // The page refreshes after any refusal, so the event shows SOLD_OUT too.

@@ -2,10 +2,10 @@
 
 import { redirect } from "next/navigation";
 import { EVENT_FIELDS, NUMBER_FIELDS, type EventFormValues } from "@/app/_components/event-fields";
-import { adminAction } from "@/lib/action";
-import type { ActionResult } from "@/lib/action-result";
+import { adminAction } from "@/lib/server/action";
+import type { ActionResult } from "@/lib/contracts/action-result";
 import { createEvent } from "@/lib/events/create";
-import { createEventSchema, fieldErrors, numbersFromForm } from "@/lib/validation/event";
+import { createEventSchema, fieldErrors, numbersFromForm } from "@/lib/contracts/event-input";
 
 export type CreateEventState = {
   /** What was submitted, so a form that failed validation shows it again rather than the defaults. */

@@ -2,7 +2,7 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { ADMIN_COOKIE, adminCookieValue, adminMode, checkToken } from "@/lib/auth";
+import { ADMIN_COOKIE, adminCookieValue, adminMode, checkToken } from "@/lib/server/auth";
 
 export type SignInState = { error: string | null };
 

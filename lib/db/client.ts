@@ -1,25 +1,26 @@
 import "server-only";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
-import { PrismaClient } from "@/lib/generated/prisma/client";
-import { env } from "@/lib/env";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/platform/env";
+import { dropSingleton, singleton } from "@/lib/platform/singleton";
 import { parseDatabaseUrl } from "./url";
 
-// One client per process, kept on globalThis so `next dev` hot reloads do not open new pools.
-const holder = globalThis as unknown as { __ticketingPrisma?: PrismaClient };
+// The one Prisma client of the process (the only place that creates one), on the process
+// registry so `next dev` hot reloads do not open new pools.
 
-export function createPrisma(databaseUrl: string, connectionLimit: number): PrismaClient {
+/** A transaction (or the client itself) for functions that run their SQL inside someone's transaction. */
+export type Tx = Prisma.TransactionClient;
+
+function createPrisma(databaseUrl: string, connectionLimit: number): PrismaClient {
   const cfg = parseDatabaseUrl(databaseUrl);
   const adapter = new PrismaMariaDb({ ...cfg, connectionLimit, allowPublicKeyRetrieval: true });
   return new PrismaClient({ adapter });
 }
 
 export function db(): PrismaClient {
-  holder.__ticketingPrisma ??= createPrisma(env().DATABASE_URL, env().DB_POOL_SIZE);
-  return holder.__ticketingPrisma;
+  return singleton("prisma", () => createPrisma(env().DATABASE_URL, env().DB_POOL_SIZE));
 }
 
 export async function closeDb(): Promise<void> {
-  const client = holder.__ticketingPrisma;
-  holder.__ticketingPrisma = undefined;
-  await client?.$disconnect();
+  await dropSingleton<PrismaClient>("prisma")?.$disconnect();
 }

@@ -71,7 +71,7 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
         await conn.query(sql);
       } catch (err) {
         await conn.query("UPDATE _prisma_migrations SET logs = ? WHERE id = ?", [String(err), id]);
-        throw new Error(`Migration ${name} failed: ${(err as Error).message}`);
+        throw new Error(`Migration ${name} failed: ${(err as Error).message}`, { cause: err });
       }
       await conn.query("UPDATE _prisma_migrations SET finished_at = NOW(3), applied_steps_count = 1 WHERE id = ?", [id]);
       applied.push(name);

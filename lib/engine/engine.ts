@@ -1,17 +1,19 @@
 import "server-only";
 import { setMaxListeners } from "node:events";
+import type { ActorKind } from "@/lib/contracts/event";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
-import { appendLogs } from "@/lib/events/log";
+import { appendLogs, logRow } from "@/lib/log/append";
+import { env } from "@/lib/platform/env";
+import { logger } from "@/lib/platform/logger";
+import { singleton } from "@/lib/platform/singleton";
 import { Market } from "@/lib/pool/market";
-import { runCustomer, runVendor } from "./actors";
+import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
+import { runActor } from "./actor-loop";
 
-// One engine per process, on globalThis so that a hot reload in `next dev` never starts a
+// One engine per process, a process singleton so that a hot reload in `next dev` never starts a
 // second one. It drives the simulated vendors and customers of every RUNNING event this
 // process has been asked to run; the database decides what is true (status, counters), and
 // the engine halts an event's actors as soon as a batch finds it no longer RUNNING.
-
-type ActorKind = "vendor" | "customer";
 
 type ActorLoop = { abort: AbortController; done: Promise<void> };
 
@@ -24,9 +26,8 @@ type Runtime = {
   defaults: { ticketReleaseRate: number; customerRetrievalRate: number };
 };
 
-export type ActorRow =
-  | { kind: "vendor"; id: number; name: string; ticketReleaseRate: number | null }
-  | { kind: "customer"; id: number; name: string; vip: boolean; customerRetrievalRate: number | null };
+/** A vendor or customer to drive; `rate` is its own tickets/s, or null for the event's default. */
+export type ActorRow = { kind: ActorKind; id: number; name: string; vip: boolean; rate: number | null };
 
 export class Engine {
   private readonly runtimes = new Map<number, Runtime>();
@@ -101,12 +102,12 @@ export class Engine {
     setMaxListeners(0, abort.signal);
     const stop = () => abort.abort();
     rt.abort.signal.addEventListener("abort", stop, { once: true });
-    const ctx = { market: rt.market, signal: abort.signal, tickMs: this.tickMs };
-    const done = (
+    const step =
       actor.kind === "vendor"
-        ? runVendor(ctx, { id: actor.id, name: actor.name }, actor.ticketReleaseRate ?? rt.defaults.ticketReleaseRate)
-        : runCustomer(ctx, { id: actor.id, name: actor.name, vip: actor.vip }, actor.customerRetrievalRate ?? rt.defaults.customerRetrievalRate)
-    ).finally(() => rt.abort.signal.removeEventListener("abort", stop));
+        ? (due: number) => rt.market.release({ id: actor.id, name: actor.name }, due)
+        : (due: number) => rt.market.buy({ id: actor.id, name: actor.name, vip: actor.vip }, due);
+    const rate = actor.rate ?? (actor.kind === "vendor" ? rt.defaults.ticketReleaseRate : rt.defaults.customerRetrievalRate);
+    const done = runActor(abort.signal, this.tickMs, rate, step).finally(() => rt.abort.signal.removeEventListener("abort", stop));
     rt.actors.set(key, { abort, done });
   }
 
@@ -116,8 +117,8 @@ export class Engine {
     for (const ev of events) {
       if (this.runtimes.has(ev.id)) continue;
       // Simulated requests died with the old process; real buyers' purchases keep their place.
-      await db().purchase.updateMany({ where: { eventId: ev.id, run: ev.run, status: "QUEUED", source: "SIMULATION" }, data: { status: "CANCELLED", completedAt: new Date() } });
-      await appendLogs(db(), [{ eventId: ev.id, run: ev.run, kind: "RESUMED", actor: "system", message: "The engine resumed this run after a restart", released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+      await cancelQueuedPurchases(db(), { eventId: ev.id, run: ev.run, simulatedOnly: true });
+      await appendLogs(db(), [logRow({ eventId: ev.id, run: ev.run }, ev, { kind: "RESUMED", actor: "system", message: "The engine resumed this run after a restart" })]);
       await this.drive(ev.id);
     }
     return events.map((e) => e.id);
@@ -140,6 +141,7 @@ export class Engine {
     const abort = new AbortController();
     setMaxListeners(0, abort.signal); // every sleeping actor listens for the halt
     let errorLogged = false;
+    const log = logger().child({ eventId, run: ev.run });
     const market = new Market(eventId, ev.run, {
       retryMs: Math.max(this.tickMs, 100),
       onHalt: () => {
@@ -149,24 +151,22 @@ export class Engine {
         }
       },
       onError: (err) => {
-        console.error(`[engine] event ${eventId}: batch failed, retrying`, err);
+        log.error({ err }, "batch failed; retrying");
         if (errorLogged) return;
         errorLogged = true;
-        void appendLogs(db(), [{ eventId, run: ev.run, kind: "ERROR", actor: "system", message: `A batch failed and is retried: ${(err as Error).message}`.slice(0, 500), released: 0, sold: 0, available: 0, at: new Date() }]).catch(() => undefined);
+        const message = `A batch failed and is retried: ${(err as Error).message}`;
+        void appendLogs(db(), [logRow({ eventId, run: ev.run }, { released: 0, sold: 0, available: 0 }, { kind: "ERROR", actor: "system", message })]).catch(() => undefined);
       },
     });
     this.stats.set(eventId, market.totals);
     const rt: Runtime = { eventId, run: ev.run, market, abort, actors: new Map(), defaults: { ticketReleaseRate: ev.ticketReleaseRate, customerRetrievalRate: ev.customerRetrievalRate } };
     this.runtimes.set(eventId, rt);
-    for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, ticketReleaseRate: v.ticketReleaseRate });
-    for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, customerRetrievalRate: c.customerRetrievalRate });
+    for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, vip: false, rate: v.ticketReleaseRate });
+    for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, rate: c.customerRetrievalRate });
     market.nudge();
   }
 }
 
-const holder = globalThis as unknown as { __ticketingEngine?: Engine };
-
 export function engine(): Engine {
-  holder.__ticketingEngine ??= new Engine(env().ENGINE_TICK_MS);
-  return holder.__ticketingEngine;
+  return singleton("engine", () => new Engine(env().ENGINE_TICK_MS));
 }

@@ -1,11 +1,13 @@
 import "server-only";
+import { AppError } from "@/lib/contracts/errors";
+import type { EventView } from "@/lib/contracts/event";
+import { formatCount as count } from "@/lib/contracts/format";
 import { db } from "@/lib/db/client";
+import { lockEventOrThrow } from "@/lib/db/lock";
 import { engine } from "@/lib/engine/engine";
-import { AppError } from "@/lib/errors";
-import { count } from "@/lib/format";
-import { cancelQueuedPurchases, lockEventOrThrow } from "@/lib/pool/store";
-import { appendLogs } from "./log";
-import { getEventView, type EventView } from "./view";
+import { appendLogs, logRow } from "@/lib/log/append";
+import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
+import { getEventView } from "./view";
 
 // Start, stop and reset: each is one transaction on the locked event row (status change,
 // actor states, log row), then the engine of this process follows the database.
@@ -19,7 +21,7 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
     for (const table of ["Vendor", "Customer"]) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET state = IF(paused, 'PAUSED', 'WORKING') WHERE eventId = ? AND removedAt IS NULL`, eventId);
     }
-    await appendLogs(tx, [{ eventId, run: ev.run, kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+    await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed` })]);
   });
   await engine().drive(eventId);
   return getEventView(eventId);
@@ -35,7 +37,7 @@ export async function stopEvent(eventId: number, actor = "operator"): Promise<Ev
     }
     // Simulated customers stop asking; real buyers keep their place in line for the restart.
     await cancelQueuedPurchases(tx, { eventId, run: ev.run, simulatedOnly: true });
-    await appendLogs(tx, [{ eventId, run: ev.run, kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${count(ev.available)} tickets in the pool`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+    await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${count(ev.available)} tickets in the pool` })]);
   });
   await engine().halt(eventId);
   return getEventView(eventId);
@@ -52,7 +54,8 @@ export async function resetEvent(eventId: number, actor = "operator"): Promise<E
     await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
     await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'PAUSED', released = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
     await tx.$executeRawUnsafe("UPDATE Customer SET state = 'PAUSED', bought = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
-    await appendLogs(tx, [{ eventId, run, kind: "RESET", actor, message: `Run ${run} begins; run ${ev.run} ended with ${count(ev.sold)} of ${count(ev.totalTickets)} sold and is kept in history`, released: 0, sold: 0, available: 0, at: new Date() }]);
+    const message = `Run ${run} begins; run ${ev.run} ended with ${count(ev.sold)} of ${count(ev.totalTickets)} sold and is kept in history`;
+    await appendLogs(tx, [logRow({ eventId, run }, { released: 0, sold: 0, available: 0 }, { kind: "RESET", actor, message })]);
   });
   return getEventView(eventId);
 }

@@ -1,8 +1,8 @@
 import "server-only";
+import type { CreateEventInput } from "@/lib/contracts/event-input";
+import { formatCount as count } from "@/lib/contracts/format";
 import { db } from "@/lib/db/client";
-import type { CreateEventInput } from "@/lib/validation/event";
-import { count } from "@/lib/format";
-import { appendLogs } from "./log";
+import { appendLogs, logRow } from "@/lib/log/append";
 
 /** Creates the event with its starting vendors and customers (the first `vipCustomers` are VIP). */
 export async function createEvent(input: CreateEventInput): Promise<number> {
@@ -29,19 +29,8 @@ export async function createEvent(input: CreateEventInput): Promise<number> {
         ],
       });
     }
-    await appendLogs(tx, [
-      {
-        eventId: ev.id,
-        run: ev.run,
-        kind: "CREATED",
-        actor: "operator",
-        message: `Event created: ${count(input.totalTickets)} tickets, pool of ${count(input.maxTicketCapacity)}, ${count(input.vendors)} vendors, ${count(input.customers)} customers (${count(input.vipCustomers)} VIP)`,
-        released: 0,
-        sold: 0,
-        available: 0,
-        at: new Date(),
-      },
-    ]);
+    const message = `Event created: ${count(input.totalTickets)} tickets, pool of ${count(input.maxTicketCapacity)}, ${count(input.vendors)} vendors, ${count(input.customers)} customers (${count(input.vipCustomers)} VIP)`;
+    await appendLogs(tx, [logRow({ eventId: ev.id, run: ev.run }, { released: 0, sold: 0, available: 0 }, { kind: "CREATED", actor: "operator", message })]);
     return ev.id;
   });
 }

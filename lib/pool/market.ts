@@ -1,8 +1,9 @@
 import "server-only";
 import { Mutex } from "async-mutex";
+import type { ActorKind, ActorState } from "@/lib/contracts/event";
 import { purchasesChanged } from "@/lib/purchases/notify";
-import { WaitingQueue } from "./queue";
-import { settle, type ActorState } from "./store";
+import { WaitingQueue } from "@/lib/purchases/queue";
+import { settle } from "./settle";
 
 // One event's pool as this process sees it. Vendors and customers ask for work; requests that
 // arrive while a batch is being written wait under the event's mutex and go into the next
@@ -96,7 +97,7 @@ export class Market {
    * Takes a removed actor's parked requests out (answered "stopped"). A batch already being
    * written finishes first: what it released or sold for the actor is whole and stays.
    */
-  async withdraw(kind: "vendor" | "customer", id: number): Promise<void> {
+  async withdraw(kind: ActorKind, id: number): Promise<void> {
     await this.mutex.runExclusive(() => {
       if (kind === "vendor") {
         this.releases = this.releases.filter((r) => (r.vendor.id === id ? (r.resolve({ released: r.got, result: "stopped", waited: r.waited }), false) : true));

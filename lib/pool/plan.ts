@@ -2,6 +2,7 @@
 // tickets and which waiting customer gets how many, in what order, so that the pool never
 // holds more than its capacity and releases never pass the total (DESIGN §4). The store
 // replays these moves inside one database transaction.
+import { isSoldOut } from "@/lib/contracts/event";
 
 export type PoolNumbers = {
   totalTickets: number;
@@ -89,5 +90,5 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
   }
   const exhausted = p.released >= p.totalTickets;
   const full = p.available >= p.maxTicketCapacity && releases.some((r, i) => released[i] < r.want) && !exhausted;
-  return { moves, released, bought, after: p, full, exhausted, soldOut: exhausted && p.available === 0, truncated: hitLimit, unfillable };
+  return { moves, released, bought, after: p, full, exhausted, soldOut: isSoldOut(p), truncated: hitLimit, unfillable };
 }

@@ -1,10 +1,10 @@
 import "server-only";
+import { AppError } from "@/lib/contracts/errors";
+import type { PurchaseView } from "@/lib/contracts/purchase";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { appendLogs } from "@/lib/events/log";
-import { lockEvent } from "@/lib/pool/store";
+import { lockEvent } from "@/lib/db/lock";
+import { appendLogs, logRow } from "@/lib/log/append";
 import { purchaseRow, toPurchaseView } from "./read";
-import type { PurchaseView } from "./types";
 
 /** A real buyer leaves the queue. Under the event's lock, so it never races the batch that would serve it. */
 export async function cancelPurchase(publicId: string): Promise<PurchaseView> {
@@ -21,7 +21,7 @@ export async function cancelPurchase(publicId: string): Promise<PurchaseView> {
       throw new AppError("invalid_state", `This purchase is ${now.status} and can no longer leave the queue`);
     }
     if (ev) {
-      await appendLogs(tx, [{ eventId: found.eventId, run: found.run, kind: "CANCELLED", actor: found.buyer, vip: found.vip, message: `${found.buyer} left the queue`, released: ev.released, sold: ev.sold, available: ev.available, at: new Date() }]);
+      await appendLogs(tx, [logRow(found, ev, { kind: "CANCELLED", actor: found.buyer, vip: found.vip, message: `${found.buyer} left the queue` })]);
     }
   });
   return toPurchaseView(await purchaseRow(publicId));

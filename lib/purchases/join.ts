@@ -1,11 +1,13 @@
 import "server-only";
 import { Mutex } from "async-mutex";
+import { AppError } from "@/lib/contracts/errors";
+import { isSoldOut } from "@/lib/contracts/event";
+import { formatCount as count } from "@/lib/contracts/format";
+import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import { appendLogs, type LogRow } from "@/lib/events/log";
-import { count } from "@/lib/format";
-import { cancelQueuedPurchases, lockEventOrThrow } from "@/lib/pool/store";
-import type { PurchaseRequest } from "@/lib/validation/purchase";
+import { lockEventOrThrow } from "@/lib/db/lock";
+import { appendLogs, logRow } from "@/lib/log/append";
+import { singleton } from "@/lib/platform/singleton";
 import { newPublicId } from "./ids";
 
 // Joining the queue writes the purchase row under the event's lock (so the queue order, the
@@ -64,7 +66,7 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
   const outcome = await db().$transaction(
     async (tx) => {
       const ev = await lockEventOrThrow(tx, eventId);
-      if (ev.status === "SOLD_OUT" || (ev.released >= ev.totalTickets && ev.available === 0)) {
+      if (isSoldOut(ev)) {
         throw new AppError("sold_out", "Sold out: every ticket of this event is sold");
       }
       const limit = ev.maxTicketsPerBuyer;
@@ -115,18 +117,15 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
             requestHash: req.requestHash,
           })),
         });
-        const logs: LogRow[] = accepted.map(({ req }) => ({
-          eventId,
-          run: ev.run,
-          kind: "QUEUED",
-          actor: req.input.buyer,
-          vip: req.input.vip,
-          message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
-          released: ev.released,
-          sold: ev.sold,
-          available: ev.available,
-          at: now,
-        }));
+        const logs = accepted.map(({ req }) =>
+          logRow({ eventId, run: ev.run }, ev, {
+            kind: "QUEUED",
+            actor: req.input.buyer,
+            vip: req.input.vip,
+            message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
+            at: now,
+          }),
+        );
         await appendLogs(tx, logs);
       }
       const rows = accepted.length ? await tx.purchase.findMany({ where: { publicId: { in: accepted.map((a) => a.publicId) } }, select: { id: true, publicId: true } }) : [];
@@ -145,10 +144,8 @@ export function isDuplicateKey(err: unknown): boolean {
   return e?.code === "P2002" || /Duplicate entry|Unique constraint/i.test(e?.message ?? "");
 }
 
-const holder = globalThis as unknown as { __ticketingJoinQueues?: Map<number, JoinQueue> };
-
 export function joinQueue(eventId: number, req: JoinRequest): Promise<bigint> {
-  const queues = (holder.__ticketingJoinQueues ??= new Map());
+  const queues = singleton("join-queues", () => new Map<number, JoinQueue>());
   let q = queues.get(eventId);
   if (!q) {
     q = new JoinQueue(eventId);

@@ -1,16 +1,15 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import { singleton } from "@/lib/platform/singleton";
 
 // In-process signal "this purchase changed", so a request waiting for its purchase wakes at
 // once when this process's batch served it. Another process serving it is seen by polling.
-const holder = globalThis as unknown as { __ticketingPurchaseSignals?: EventEmitter };
-
 function signals(): EventEmitter {
-  if (!holder.__ticketingPurchaseSignals) {
-    holder.__ticketingPurchaseSignals = new EventEmitter();
-    holder.__ticketingPurchaseSignals.setMaxListeners(0);
-  }
-  return holder.__ticketingPurchaseSignals;
+  return singleton("purchase-signals", () => {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    return emitter;
+  });
 }
 
 export function purchasesChanged(ids: bigint[]): void {

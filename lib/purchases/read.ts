@@ -1,7 +1,8 @@
 import "server-only";
+import { AppError } from "@/lib/contracts/errors";
+import type { PurchaseStatus, PurchaseView } from "@/lib/contracts/purchase";
 import { db } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
-import type { PurchaseStatus, PurchaseView } from "./types";
+import { AHEAD_OF_SQL, aheadOfParams } from "./order";
 
 type Row = {
   id: bigint;
@@ -40,23 +41,28 @@ export async function toPurchaseView(row: Row): Promise<PurchaseView> {
   };
 }
 
-/** 1-based place in the serving order: VIPs first, then by arrival. */
+/** 1-based place in the serving order. */
 async function positionOf(row: Row): Promise<number> {
-  const ahead = await db().purchase.count({
-    where: {
-      eventId: row.eventId,
-      run: row.run,
-      status: "QUEUED",
-      OR: [
-        ...(row.vip ? [] : [{ vip: true }]),
-        { vip: row.vip, requestedAt: { lt: row.requestedAt } },
-        { vip: row.vip, requestedAt: row.requestedAt, id: { lt: row.id } },
-      ],
-    },
-  });
-  return ahead + 1;
+  const [ahead] = await db().$queryRawUnsafe<{ n: bigint }[]>(
+    `SELECT COUNT(*) AS n FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND ${AHEAD_OF_SQL}`,
+    row.eventId,
+    row.run,
+    ...aheadOfParams(row),
+  );
+  return Number(ahead.n) + 1;
 }
 
 export async function getPurchase(publicId: string): Promise<PurchaseView> {
   return toPurchaseView(await purchaseRow(publicId));
+}
+
+/** The purchase, if it exists and belongs to this event; else null (the buyer page's ?purchase=…). */
+export async function findPurchaseOfEvent(publicId: string, eventId: number): Promise<PurchaseView | null> {
+  try {
+    const purchase = await getPurchase(publicId);
+    return purchase.eventId === eventId ? purchase : null;
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") return null;
+    throw err;
+  }
 }

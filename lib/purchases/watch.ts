@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/platform/logger";
+import { singleton } from "@/lib/platform/singleton";
 import { purchasesChanged } from "./notify";
 
 // Requests waiting for their purchase to be served are many; the database should not see one
@@ -8,11 +10,8 @@ import { purchasesChanged } from "./notify";
 const POLL_MS = 200;
 
 type Watcher = { ids: Map<bigint, number>; timer: NodeJS.Timeout | undefined };
-const holder = globalThis as unknown as { __ticketingPurchaseWatcher?: Watcher };
-
 function watcher(): Watcher {
-  holder.__ticketingPurchaseWatcher ??= { ids: new Map(), timer: undefined };
-  return holder.__ticketingPurchaseWatcher;
+  return singleton("purchase-watcher", (): Watcher => ({ ids: new Map(), timer: undefined }));
 }
 
 export function watchPurchase(id: bigint): () => void {
@@ -37,7 +36,7 @@ async function poll(): Promise<void> {
       purchasesChanged(done.map((d) => d.id));
     }
   } catch (err) {
-    console.error("[purchases] watching queued purchases failed; retrying", (err as Error).message);
+    logger().warn({ err }, "watching queued purchases failed; retrying");
   }
   if (w.ids.size > 0 && !w.timer) w.timer = setTimeout(poll, POLL_MS);
 }

@@ -11,9 +11,9 @@ useDatabase(t.url);
 process.env.DB_POOL_SIZE = "20";
 const { createEvent } = await import("../../lib/events/create");
 const { startEvent } = await import("../../lib/events/control");
-const { requestPurchase } = await import("../../lib/purchases/create");
+const { buy } = await import("../../lib/events/buy");
 const { getEventView } = await import("../../lib/events/view");
-const { percentile } = await import("../../lib/purchases/percentile");
+const { percentile } = await import("../../lib/purchases/wait-stats");
 const { engine } = await import("../../lib/engine/engine");
 const { closeDb } = await import("../../lib/db/client");
 
@@ -26,7 +26,7 @@ try {
   const results = await Promise.all(
     Array.from({ length: buyers }, (_, i) => {
       const t0 = Date.now();
-      return requestPurchase(id, { buyer: `Buyer ${i}`, quantity: 1 + (i % 3), vip: i % 10 === 0 }, { waitMs: 30_000, source: "API" }).then((r) => ({ ...r.purchase, took: Date.now() - t0 }));
+      return buy(id, { buyer: `Buyer ${i}`, quantity: 1 + (i % 3), vip: i % 10 === 0 }, { waitMs: 30_000, source: "API" }).then((r) => ({ ...r.purchase, took: Date.now() - t0 }));
     }),
   );
   const answered = Date.now() - started;

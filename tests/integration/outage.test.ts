@@ -11,7 +11,7 @@ let lib: {
   startEvent: typeof import("../../lib/events/control").startEvent;
   engine: typeof import("../../lib/engine/engine").engine;
   getEventView: typeof import("../../lib/events/view").getEventView;
-  toAppError: typeof import("../../lib/errors").toAppError;
+  toAppError: typeof import("../../lib/contracts/errors").toAppError;
   closeDb: () => Promise<void>;
 };
 
@@ -25,7 +25,7 @@ before(async () => {
     startEvent: (await import("../../lib/events/control")).startEvent,
     engine: (await import("../../lib/engine/engine")).engine,
     getEventView: (await import("../../lib/events/view")).getEventView,
-    toAppError: (await import("../../lib/errors")).toAppError,
+    toAppError: (await import("../../lib/contracts/errors")).toAppError,
     closeDb: (await import("../../lib/db/client")).closeDb,
   };
 });

@@ -155,13 +155,13 @@ describe("the database as the last line of defence", () => {
 
 describe("vendors and customers joining and leaving a running sale", () => {
   it("puts new actors to work at once and removes others mid-batch without breaking an invariant", async () => {
-    const { addVendor, addCustomer, removeActor } = await import("../../lib/events/actors");
+    const { addActor, removeActor } = await import("../../lib/events/roster");
     const id = await event({ totalTickets: 50_000, maxTicketCapacity: 50, ticketReleaseRate: 300, customerRetrievalRate: 60, vendors: 6, customers: 12, vipCustomers: 2 });
     await lib.control.startEvent(id);
     await waitFor("the sale to get going", async () => (await eventStatus(t.sql, id)).sold > 300);
 
-    const vendor = await addVendor(id, { name: "Late vendor", ticketReleaseRate: 500 });
-    const vip = await addCustomer(id, { name: "Late VIP", vip: true, customerRetrievalRate: 80 });
+    const vendor = await addActor(id, "vendor", { name: "Late vendor", vip: false, rate: 500 });
+    const vip = await addActor(id, "customer", { name: "Late VIP", vip: true, rate: 80 });
     assert.equal(vendor.state, "WORKING");
     await waitFor("the new actors to work", async () => {
       const [rows] = await t.sql.query("SELECT (SELECT released FROM Vendor WHERE id = ?) AS v, (SELECT bought FROM Customer WHERE id = ?) AS c", [vendor.id, vip.id]);

@@ -48,9 +48,9 @@ describe("several app processes on one database", () => {
     const id = await createEvent({ name: "Elsewhere", totalTickets: 200, maxTicketCapacity: 20, ticketReleaseRate: 50, customerRetrievalRate: 1, vendors: 2, customers: 0, vipCustomers: 0 });
     await t.sql.query("UPDATE Event SET status = 'RUNNING' WHERE id = ?", [id]);
     const driver = spawnDriver(t.url, id, "drive");
-    const { requestPurchase } = await import("../../lib/purchases/create");
+    const { buy } = await import("../../lib/events/buy");
     const { engine } = await import("../../lib/engine/engine");
-    const { purchase } = await requestPurchase(id, { buyer: "Remote", quantity: 4, vip: false }, { waitMs: 20_000, source: "API" });
+    const { purchase } = await buy(id, { buyer: "Remote", quantity: 4, vip: false }, { waitMs: 20_000, source: "API" });
     assert.equal(engine().isDriving(id), false, "this process does not drive the event");
     assert.equal(purchase.status, "COMPLETED");
     assert.equal(purchase.ticketIds.length, 4);

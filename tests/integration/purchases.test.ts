@@ -6,7 +6,7 @@ import { assertPoolInvariants, eventStatus, waitFor } from "../helpers/invariant
 let t: TestDatabase;
 let createEvent: typeof import("../../lib/events/create").createEvent;
 let control: typeof import("../../lib/events/control");
-let purchases: typeof import("../../lib/purchases/create");
+let purchases: typeof import("../../lib/events/buy");
 let cancelPurchase: typeof import("../../lib/purchases/cancel").cancelPurchase;
 let getPurchase: typeof import("../../lib/purchases/read").getPurchase;
 let getEventView: typeof import("../../lib/events/view").getEventView;
@@ -19,7 +19,7 @@ before(async () => {
   process.env.DB_POOL_SIZE = "20";
   createEvent = (await import("../../lib/events/create")).createEvent;
   control = await import("../../lib/events/control");
-  purchases = await import("../../lib/purchases/create");
+  purchases = await import("../../lib/events/buy");
   cancelPurchase = (await import("../../lib/purchases/cancel")).cancelPurchase;
   getPurchase = (await import("../../lib/purchases/read")).getPurchase;
   getEventView = (await import("../../lib/events/view")).getEventView;
@@ -35,7 +35,7 @@ after(async () => {
 
 const base = { name: "Buy", ticketReleaseRate: 10, customerRetrievalRate: 10, vendors: 0, customers: 0, vipCustomers: 0 };
 const buy = (eventId: number, buyer: string, quantity: number, o: { vip?: boolean; key?: string; waitMs?: number } = {}) =>
-  purchases.requestPurchase(eventId, { buyer, quantity, vip: o.vip ?? false }, { idempotencyKey: o.key, waitMs: o.waitMs ?? 30_000, source: "API" });
+  purchases.buy(eventId, { buyer, quantity, vip: o.vip ?? false }, { idempotencyKey: o.key, waitMs: o.waitMs ?? 30_000, source: "API" });
 
 async function ticketsOf(purchaseId: string): Promise<number[]> {
   const [rows] = await t.sql.query("SELECT t.id FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE p.publicId = ? ORDER BY t.id", [purchaseId]);

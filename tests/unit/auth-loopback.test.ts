@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 delete process.env.ADMIN_TOKEN;
-const { adminMode, isAdmin, requireAdmin } = await import("../../lib/auth");
+const { adminMode, isAdmin, requireAdmin } = await import("../../lib/server/auth");
 const h = (init: Record<string, string>) => new Headers(init);
 
 describe("admin access without ADMIN_TOKEN", () => {

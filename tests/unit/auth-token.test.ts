@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 process.env.ADMIN_TOKEN = "unit-test-admin-token";
-const { adminCookieValue, adminMode, isAdmin, requireAdmin } = await import("../../lib/auth");
+const { adminCookieValue, adminMode, isAdmin, requireAdmin } = await import("../../lib/server/auth");
 const h = (init: Record<string, string>) => new Headers(init);
 
 describe("admin access with ADMIN_TOKEN", () => {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FEED_LIMIT, initialLiveState, liveReducer } from "../../app/events/[id]/live-state";
-import type { LogEntry } from "../../lib/events/log-kinds";
-import type { EventView } from "../../lib/events/view";
-import { parseLastEventId, sseMessage } from "../../lib/live/sse";
+import type { LogEntry } from "../../lib/contracts/log";
+import type { EventView } from "../../lib/contracts/event";
+import { parseLastEventId, sseMessage } from "../../lib/log/sse";
 
 const event = (o: Partial<EventView> = {}): EventView => ({
   id: 1, name: "E", status: "RUNNING", run: 1, totalTickets: 100, maxTicketCapacity: 10, ticketReleaseRate: 1, customerRetrievalRate: 1,

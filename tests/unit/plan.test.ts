@@ -96,7 +96,7 @@ describe("all-or-nothing purchases (real buyers)", () => {
 
 describe("wait percentiles", () => {
   it("uses the nearest rank, and says nothing about no data", async () => {
-    const { percentile } = await import("../../lib/purchases/percentile");
+    const { percentile } = await import("../../lib/purchases/wait-stats");
     const waits = Array.from({ length: 100 }, (_, i) => i + 1);
     assert.equal(percentile(waits, 0.5), 50);
     assert.equal(percentile(waits, 0.95), 95);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { WaitingQueue } from "../../lib/pool/queue";
+import { WaitingQueue } from "../../lib/purchases/queue";
 
 type W = { name: string; vip: boolean };
 const w = (name: string, vip = false): W => ({ name, vip });

@@ -43,7 +43,7 @@ describe("rate → batch arithmetic", () => {
 
 describe("the purchase rate limit", () => {
   it("allows a burst, then one request per 1/rate seconds, and says how long to wait", async () => {
-    const { takeToken } = await import("../../lib/rate-limit");
+    const { takeToken } = await import("../../lib/server/rate-limit");
     const limit = { perSecond: 2, burst: 3 };
     const key = `unit-${Math.random()}`;
     assert.deepEqual([0, 1, 2].map(() => takeToken(key, limit, 1_000)), [0, 0, 0]);

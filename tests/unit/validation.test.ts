@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createEventSchema, fieldErrors, numbersFromForm } from "../../lib/validation/event";
+import { createEventSchema, fieldErrors, numbersFromForm } from "../../lib/contracts/event-input";
 
 const valid = { name: "Finals", totalTickets: 5000, maxTicketCapacity: 50, ticketReleaseRate: 10, customerRetrievalRate: 5 };
 
@@ -51,7 +51,7 @@ describe("event validation", () => {
 
 describe("error mapping", () => {
   it("turns 'the database is not answering' into a 503 and anything unknown into a 500 without details", async () => {
-    const { toAppError } = await import("../../lib/errors");
+    const { toAppError } = await import("../../lib/contracts/errors");
     for (const message of ["connect ECONNREFUSED 127.0.0.1:3306", "Transaction API error: Unable to start a transaction in the given time.", "pool timeout: failed to retrieve a connection from pool"]) {
       assert.equal(toAppError(new Error(message)).status, 503, message);
     }

@@ -1,7 +1,7 @@
 import { createEvent } from "@/lib/events/create";
 import { getEventView, listEvents } from "@/lib/events/view";
-import { json, parse, readJson, requireAdminRequest, route } from "@/lib/http";
-import { createEventSchema } from "@/lib/validation/event";
+import { json, parse, readJson, requireAdminRequest, route } from "@/lib/server/route";
+import { createEventSchema } from "@/lib/contracts/event-input";
 
 export const dynamic = "force-dynamic";
 

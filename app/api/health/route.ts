@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { json } from "@/lib/http";
+import { json } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 

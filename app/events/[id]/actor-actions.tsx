@@ -2,9 +2,8 @@
 
 import { useEffect, useRef, useState, useTransition } from "react";
 import { removeActorAction, setActorPausedAction } from "@/app/actions/manage-actor";
-import type { ActionResult } from "@/lib/action-result";
-
-export type ActorKind = "vendor" | "customer";
+import type { ActionResult } from "@/lib/contracts/action-result";
+import type { ActorKind } from "@/lib/contracts/event";
 
 export type ActorNotice = { tone: "info" | "error"; text: string } | null;
 

@@ -1,8 +1,8 @@
 "use client";
 
 import { memo, useState } from "react";
-import type { ActorState, CustomerView, VendorView } from "@/lib/events/view";
-import { formatCount, formatRate } from "@/app/_components/format";
+import type { ActorState, CustomerView, VendorView } from "@/lib/contracts/event";
+import { formatCount, formatRate } from "@/lib/contracts/format";
 import { ActorActions, type ActorNotice } from "./actor-actions";
 import { AddActorForm } from "./add-actor-form";
 

@@ -2,15 +2,16 @@
 
 import { useActionState, useEffect, useMemo, useRef } from "react";
 import { useFormStatus } from "react-dom";
-import { addCustomerAction, addVendorAction, type AddActorState } from "@/app/actions/add-actor";
-import { formatRate } from "@/app/_components/format";
-import type { ActorKind } from "./actor-actions";
+import { addActorAction, type AddActorState } from "@/app/actions/add-actor";
+import { RATE_FIELD } from "@/lib/contracts/actor-input";
+import type { ActorKind } from "@/lib/contracts/event";
+import { formatRate } from "@/lib/contracts/format";
 
 const INITIAL: AddActorState = { values: { name: "", rate: "", vip: false }, result: null };
 
 const KIND = {
-  vendor: { title: "Add a vendor", noun: "Vendor", button: "Add vendor", pending: "Adding…", rateField: "ticketReleaseRate", action: addVendorAction },
-  customer: { title: "Add a customer", noun: "Customer", button: "Add customer", pending: "Adding…", rateField: "customerRetrievalRate", action: addCustomerAction },
+  vendor: { title: "Add a vendor", noun: "Vendor", button: "Add vendor", pending: "Adding…", rateField: RATE_FIELD.vendor },
+  customer: { title: "Add a customer", noun: "Customer", button: "Add customer", pending: "Adding…", rateField: RATE_FIELD.customer },
 } as const;
 
 /**
@@ -19,7 +20,7 @@ const KIND = {
  */
 export function AddActorForm({ kind, eventId, names, defaultRate }: { kind: ActorKind; eventId: number; names: string[]; defaultRate: number }) {
   const k = KIND[kind];
-  const action = useMemo(() => k.action.bind(null, eventId), [k, eventId]);
+  const action = useMemo(() => addActorAction.bind(null, eventId, kind), [eventId, kind]);
   const [state, formAction] = useActionState(action, INITIAL);
   const formRef = useRef<HTMLFormElement>(null);
   const failed = state.result !== null && !state.result.ok;

@@ -2,8 +2,8 @@
 
 import { useEffect, useRef, useState, useTransition } from "react";
 import { resetEventAction, startEventAction, stopEventAction } from "@/app/actions/control-event";
-import type { ActionResult } from "@/lib/action-result";
-import type { EventView } from "@/lib/events/view";
+import type { ActionResult } from "@/lib/contracts/action-result";
+import type { EventView } from "@/lib/contracts/event";
 
 type Command = "start" | "stop" | "reset";
 

@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useCallback } from "react";
-import type { LogEntry } from "@/lib/events/log-kinds";
-import type { EventView } from "@/lib/events/view";
-import { formatCount, formatRate } from "@/app/_components/format";
+import type { LogEntry } from "@/lib/contracts/log";
+import type { EventView } from "@/lib/contracts/event";
+import { formatCount, formatRate } from "@/lib/contracts/format";
 import { StatusPill } from "@/app/_components/status-pill";
 import { CustomerTable, VendorTable } from "./actor-tables";
 import { EventControls } from "./event-controls";

@@ -1,6 +1,6 @@
 import type { CSSProperties } from "react";
-import type { EventView } from "@/lib/events/view";
-import { formatCount, formatPercent } from "@/app/_components/format";
+import type { EventView } from "@/lib/contracts/event";
+import { formatCount, formatPercent } from "@/lib/contracts/format";
 
 // The row of big numbers, the sell-out bar under them and the pool gauge.
 

@@ -1,5 +1,5 @@
-import type { LogEntry } from "@/lib/events/log-kinds";
-import type { EventView } from "@/lib/events/view";
+import type { LogEntry } from "@/lib/contracts/log";
+import type { EventView } from "@/lib/contracts/event";
 
 // What the dashboard knows, and how each stream message (DESIGN §5) changes it. Pure, so the
 // rules — newest first, bounded, one run at a time, gaps marked — live in one place.

@@ -1,8 +1,8 @@
 "use client";
 
 import { memo } from "react";
-import type { LogEntry, LogKind } from "@/lib/events/log-kinds";
-import { formatCount, formatRelative } from "@/app/_components/format";
+import type { LogEntry, LogKind } from "@/lib/contracts/log";
+import { formatCount, formatRelative } from "@/lib/contracts/format";
 import { useNow } from "@/app/_components/use-now";
 import { FEED_LIMIT, type FeedItem } from "./live-state";
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { recentLogs } from "@/lib/events/view";
+import { recentLogs } from "@/lib/log/read";
 import { EventDashboard } from "./event-dashboard";
 import { loadEvent } from "./load-event";
 

@@ -1,6 +1,6 @@
-import type { EventView } from "@/lib/events/view";
-import type { WaitStats } from "@/lib/purchases/types";
-import { formatCount, formatDuration } from "@/app/_components/format";
+import type { EventView } from "@/lib/contracts/event";
+import type { WaitStats } from "@/lib/contracts/purchase";
+import { formatCount, formatDuration } from "@/lib/contracts/format";
 
 // The VIP lane, measured: how many wait in each lane now, and how long those served waited —
 // from joining the queue to holding the tickets (the run's latest 1,000 purchases per lane).

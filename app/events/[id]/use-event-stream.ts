@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useReducer } from "react";
-import type { LogEntry } from "@/lib/events/log-kinds";
-import type { EventView } from "@/lib/events/view";
+import type { LogEntry } from "@/lib/contracts/log";
+import type { EventView } from "@/lib/contracts/event";
 import { initialLiveState, liveReducer, type LiveAction, type LiveState } from "./live-state";
 
 type Snapshot = { event: EventView; logs: LogEntry[] };
@@ -31,8 +31,8 @@ export function useEventStream(initialEvent: EventView, initialLogs: LogEntry[])
       source?.addEventListener(type, (message) => {
         try {
           handle(JSON.parse((message as MessageEvent<string>).data) as T);
-        } catch (err) {
-          console.warn(`[stream] ignored a malformed ${type} message`, err);
+        } catch {
+          // A message that is not JSON is dropped; the next update or snapshot carries the whole state.
         }
       });
     };

@@ -1,5 +1,5 @@
 import { getEventView } from "@/lib/events/view";
-import { eventIdParam, json, route } from "@/lib/http";
+import { eventIdParam, json, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 

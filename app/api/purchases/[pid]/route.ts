@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/http";
+import { json, route } from "@/lib/server/route";
 import { getPurchase } from "@/lib/purchases/read";
 
 export const dynamic = "force-dynamic";

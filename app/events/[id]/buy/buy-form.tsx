@@ -3,8 +3,8 @@
 import { useActionState, useEffect, useRef } from "react";
 import { useFormStatus } from "react-dom";
 import { buyTicketsAction, type BuyState } from "@/app/actions/buy-tickets";
-import type { PurchaseView } from "@/lib/purchases/types";
-import { formatCount } from "@/app/_components/format";
+import type { PurchaseView } from "@/lib/contracts/purchase";
+import { formatCount } from "@/lib/contracts/format";
 
 const UNREACHABLE = "The server could not be reached, so you are not in the queue. Try again in a moment.";
 

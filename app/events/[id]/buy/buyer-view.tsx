@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { PurchaseView } from "@/lib/purchases/types";
-import { MAX_QUANTITY } from "@/lib/validation/purchase";
-import { formatCount } from "@/app/_components/format";
+import type { PurchaseView } from "@/lib/contracts/purchase";
+import { MAX_QUANTITY } from "@/lib/contracts/purchase-input";
+import { formatCount } from "@/lib/contracts/format";
 import { StatusPill } from "@/app/_components/status-pill";
 import { BuyForm } from "./buy-form";
-import { isSoldOut, type BuyerEvent } from "./buyer-event";
+import { isSoldOut, type BuyerEvent } from "@/lib/contracts/event";
 import { PurchaseCard, type LeaveState } from "./purchase-card";
 
 const POLL_MS = 1_000;

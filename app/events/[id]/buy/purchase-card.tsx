@@ -1,10 +1,10 @@
 "use client";
 
 import type { RefObject } from "react";
-import type { PurchaseStatus, PurchaseView } from "@/lib/purchases/types";
-import { formatCount, formatDuration, formatRelative } from "@/app/_components/format";
+import type { PurchaseStatus, PurchaseView } from "@/lib/contracts/purchase";
+import { formatCount, formatDuration, formatRelative } from "@/lib/contracts/format";
 import { useNow } from "@/app/_components/use-now";
-import type { BuyerEvent } from "./buyer-event";
+import type { BuyerEvent } from "@/lib/contracts/event";
 
 export type LeaveState = { pending: boolean; error: string | null };
 

@@ -1,9 +1,9 @@
-import { AppError } from "@/lib/errors";
-import { eventIdParam, isAdminRequest, json, parse, readJson, route } from "@/lib/http";
-import { requestPurchase } from "@/lib/purchases/create";
-import { limitPurchases } from "@/lib/rate-limit";
-import type { PurchaseView } from "@/lib/purchases/types";
-import { idempotencyKeySchema, purchaseRequestSchema, waitBudgetMs } from "@/lib/validation/purchase";
+import { AppError } from "@/lib/contracts/errors";
+import { eventIdParam, isAdminRequest, json, parse, readJson, route } from "@/lib/server/route";
+import { buy } from "@/lib/events/buy";
+import { limitPurchases } from "@/lib/server/rate-limit";
+import type { PurchaseView } from "@/lib/contracts/purchase";
+import { idempotencyKeySchema, purchaseRequestSchema, waitBudgetMs } from "@/lib/contracts/purchase-input";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +22,7 @@ export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) 
     if (!key.success) throw new AppError("bad_request", key.error.issues[0].message);
     idempotencyKey = key.data;
   }
-  const { purchase, replayed } = await requestPurchase(eventId, input, { idempotencyKey, waitMs: waitBudgetMs(req.headers.get("prefer")), source: "API" });
+  const { purchase, replayed } = await buy(eventId, input, { idempotencyKey, waitMs: waitBudgetMs(req.headers.get("prefer")), source: "API" });
   return answer(purchase, replayed);
 });
 

@@ -1,5 +1,5 @@
 import { resetEvent } from "@/lib/events/control";
-import { eventIdParam, json, requireAdminRequest, route } from "@/lib/http";
+import { eventIdParam, json, requireAdminRequest, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 

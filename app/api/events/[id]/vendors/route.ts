@@ -1,11 +1,5 @@
-import { addVendor } from "@/lib/events/actors";
-import { eventIdParam, json, parse, readJson, requireAdminRequest, route } from "@/lib/http";
-import { addVendorSchema } from "@/lib/validation/actor";
+import { actorCollection } from "../actor-routes";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
-  requireAdminRequest(req);
-  const eventId = await eventIdParam(ctx);
-  return json(await addVendor(eventId, parse(addVendorSchema, await readJson(req))), 201);
-});
+export const { POST } = actorCollection("vendor");

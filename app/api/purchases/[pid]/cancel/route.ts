@@ -1,4 +1,4 @@
-import { json, route } from "@/lib/http";
+import { json, route } from "@/lib/server/route";
 import { cancelPurchase } from "@/lib/purchases/cancel";
 
 export const dynamic = "force-dynamic";

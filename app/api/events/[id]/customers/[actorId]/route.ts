@@ -1,0 +1,5 @@
+import { actorItem } from "../../actor-routes";
+
+export const dynamic = "force-dynamic";
+
+export const { DELETE, PATCH } = actorItem("customer");

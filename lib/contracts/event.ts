@@ -1,0 +1,72 @@
+import { z } from "zod";
+import type { WaitStats } from "./purchase";
+
+// The public shapes of an event (DESIGN §6: one flat object), as the API returns them and as
+// the pages — server and client alike — render them. Types only, and the sold-out rule that
+// both the server and the buyer page apply.
+
+export type EventStatus = "IDLE" | "RUNNING" | "STOPPED" | "SOLD_OUT";
+
+export const ACTOR_KINDS = ["vendor", "customer"] as const;
+export const actorKindSchema = z.enum(ACTOR_KINDS, { error: "kind must be vendor or customer" });
+/** Vendors release tickets, customers buy them; everything else about the two is shared. */
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+export type ActorState = "WORKING" | "WAITING" | "PAUSED" | "DONE";
+
+type ActorCommon = { id: number; name: string; ownRate: boolean; state: ActorState; paused: boolean };
+
+export type VendorView = ActorCommon & { ticketReleaseRate: number; released: number };
+export type CustomerView = ActorCommon & {
+  vip: boolean;
+  customerRetrievalRate: number;
+  bought: number;
+  /** 1-based place in the serving order while waiting, else null. */
+  position: number | null;
+};
+export type ActorView = VendorView | CustomerView;
+
+export type EventView = {
+  id: number;
+  name: string;
+  status: EventStatus;
+  run: number;
+  totalTickets: number;
+  maxTicketCapacity: number;
+  ticketReleaseRate: number;
+  customerRetrievalRate: number;
+  released: number;
+  sold: number;
+  available: number;
+  waiting: { vip: number; regular: number };
+  /** Waits from joining the queue to holding the tickets, per class, over the run's latest 1,000 purchases. */
+  waitStats: { vip: WaitStats; regular: WaitStats };
+  maxTicketsPerBuyer: number | null;
+  vendors: VendorView[];
+  customers: CustomerView[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type EventSummary = Pick<EventView, "id" | "name" | "status" | "run" | "totalTickets" | "maxTicketCapacity" | "released" | "sold" | "available" | "createdAt">;
+
+/** What the buyer page shows of an event: nothing of the operator's (no actors, no log, no rates). */
+export type BuyerEvent = {
+  id: number;
+  name: string;
+  status: EventStatus;
+  totalTickets: number;
+  sold: number;
+  /** Tickets still to be bought: in the pool now or not yet released (total − sold). */
+  ticketsLeft: number;
+  maxTicketCapacity: number;
+  maxTicketsPerBuyer: number | null;
+};
+
+/**
+ * The sold-out rule (DESIGN §2), decided here and nowhere else: every ticket is sold. With
+ * sold + available = released ≤ total, that is the same as "released = total and available = 0".
+ */
+export function isSoldOut(sale: { status?: string; totalTickets: number; sold: number }): boolean {
+  return sale.status === "SOLD_OUT" || sale.sold >= sale.totalTickets;
+}

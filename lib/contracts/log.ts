@@ -1,0 +1,37 @@
+// The kinds of rows in the event log (the outbox the live stream reads), and a row as pages
+// and the API see it.
+export const LOG_KINDS = [
+  "CREATED",
+  "STARTED",
+  "RESUMED",
+  "STOPPED",
+  "RESET",
+  "CONFIG",
+  "RELEASED",
+  "SOLD",
+  "POOL_FULL",
+  "WAITING",
+  "VENDOR_DONE",
+  "SOLD_OUT",
+  "QUEUED",
+  "CANCELLED",
+  "REFUSED",
+  "ERROR",
+] as const;
+
+export type LogKind = (typeof LOG_KINDS)[number];
+
+/** A log row as pages and the API see it. */
+export type LogEntry = {
+  id: string;
+  run: number;
+  kind: LogKind;
+  actor: string;
+  vip: boolean;
+  ticketId: string | null;
+  message: string;
+  released: number;
+  sold: number;
+  available: number;
+  at: string;
+};

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { LIMITS } from "./event-input";
+
+export const MAX_QUANTITY = 10;
+
+export const purchaseRequestSchema = z
+  .object({
+    buyer: z
+      .string({ error: "buyer is required: say who is buying" })
+      .trim()
+      .min(1, "buyer is required: say who is buying")
+      .max(LIMITS.name.max, `buyer must be at most ${LIMITS.name.max} characters`),
+    quantity: z
+      .number({ error: `quantity must be a number of tickets from 1 to ${MAX_QUANTITY}` })
+      .int(`quantity must be a whole number of tickets from 1 to ${MAX_QUANTITY}`)
+      .min(1, `quantity must be at least 1 ticket`)
+      .max(MAX_QUANTITY, `quantity must be at most ${MAX_QUANTITY} tickets`),
+    vip: z.boolean({ error: "vip must be true or false" }).default(false),
+  })
+  .strict();
+
+export type PurchaseRequest = z.infer<typeof purchaseRequestSchema>;
+
+/** `Idempotency-Key`: 1–255 visible ASCII characters. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, "Idempotency-Key must be 1–255 visible ASCII characters");
+
+/** `Prefer: wait=N` → how long the request may wait for its tickets, 0–30 s (default 10 s). */
+export function waitBudgetMs(prefer: string | null): number {
+  const m = /(?:^|[;,\s])wait=(\d+)/i.exec(prefer ?? "");
+  if (!m) return 10_000;
+  return Math.min(30, Number(m[1])) * 1000;
+}

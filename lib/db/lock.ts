@@ -1,0 +1,33 @@
+import "server-only";
+import { AppError } from "@/lib/contracts/errors";
+import type { Tx } from "./client";
+
+// The event row is the lock of everything that changes a sale: pool batches, joins, control,
+// roster changes. Locking it FOR UPDATE first, in every such transaction, serialises them across
+// every process on the database, and is the one lock order there is (event row, then the rest).
+
+export type LockedEvent = {
+  status: string;
+  run: number;
+  totalTickets: number;
+  maxTicketCapacity: number;
+  released: number;
+  sold: number;
+  available: number;
+  maxTicketsPerBuyer: number | null;
+};
+
+export async function lockEvent(tx: Tx, eventId: number): Promise<LockedEvent | null> {
+  const rows = await tx.$queryRawUnsafe<LockedEvent[]>(
+    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, maxTicketsPerBuyer FROM Event WHERE id = ? FOR UPDATE",
+    eventId,
+  );
+  return rows[0] ?? null;
+}
+
+/** lockEvent for operations on an event that must exist: an unknown id is a 404. */
+export async function lockEventOrThrow(tx: Tx, eventId: number): Promise<LockedEvent> {
+  const ev = await lockEvent(tx, eventId);
+  if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
+  return ev;
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import type { Tx } from "@/lib/db/client";
+import type { LogEntry, LogKind } from "@/lib/contracts/log";
+
+// The event log is the outbox: every change appends its rows in the same transaction as the
+// change itself, so the log never says what the database does not hold.
+
+export type LogRow = {
+  eventId: number;
+  run: number;
+  kind: LogKind;
+  actor: string;
+  vip?: boolean;
+  ticketId?: bigint | null;
+  message: string;
+  released: number;
+  sold: number;
+  available: number;
+  at: Date;
+};
+
+type Counters = { released: number; sold: number; available: number };
+
+/** A log row stamped with the pool's counters as they stand after the change it records. */
+export function logRow(where: { eventId: number; run: number }, counters: Counters, row: Pick<LogRow, "kind" | "actor" | "message"> & Partial<Pick<LogRow, "vip" | "ticketId" | "at">>): LogRow {
+  return { eventId: where.eventId, run: where.run, released: counters.released, sold: counters.sold, available: counters.available, at: new Date(), ...row };
+}
+
+const CHUNK = 500;
+
+/** Appends rows to the event log; call it inside the transaction of the change it records. */
+export async function appendLogs(tx: Pick<Tx, "$executeRawUnsafe">, rows: LogRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    for (const r of chunk) {
+      params.push(r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ?? false, r.ticketId ?? null, r.message.slice(0, 500), r.released, r.sold, r.available, r.at);
+    }
+    await tx.$executeRawUnsafe(
+      `INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, message, released, sold, available, createdAt) VALUES ${chunk
+        .map(() => "(?,?,?,?,?,?,?,?,?,?,?)")
+        .join(",")}`,
+      ...params,
+    );
+  }
+}
+
+type LogRecord = {
+  id: bigint;
+  run: number;
+  kind: string;
+  actor: string;
+  vip: boolean;
+  ticketId: bigint | null;
+  message: string;
+  released: number;
+  sold: number;
+  available: number;
+  createdAt: Date;
+};
+
+export function toLogEntry(r: LogRecord): LogEntry {
+  return {
+    id: r.id.toString(),
+    run: r.run,
+    kind: r.kind as LogKind,
+    actor: r.actor,
+    vip: Boolean(r.vip),
+    ticketId: r.ticketId === null ? null : r.ticketId.toString(),
+    message: r.message,
+    released: r.released,
+    sold: r.sold,
+    available: r.available,
+    at: r.createdAt.toISOString(),
+  };
+}

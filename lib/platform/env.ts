@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+// All configuration comes from environment variables, parsed once at start-up, with defaults
+// that work on a developer machine with a local MySQL/MariaDB.
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^mysql:\/\//, "DATABASE_URL must be a mysql:// URL")
+    .default("mysql://root@127.0.0.1:3306/ticketing"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  ADMIN_TOKEN: z.string().min(8, "ADMIN_TOKEN must be at least 8 characters").optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  ENGINE_TICK_MS: z.coerce.number().int().min(10).max(1000).default(100),
+  PURCHASE_RATE_PER_SECOND: z.coerce.number().positive().default(20),
+  PURCHASE_RATE_BURST: z.coerce.number().int().min(1).default(100),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ENGINE_AUTOSTART: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse({
+    ...process.env,
+    ADMIN_TOKEN: process.env.ADMIN_TOKEN || undefined,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

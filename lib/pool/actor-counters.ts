@@ -1,0 +1,39 @@
+import "server-only";
+import type { ActorKind, ActorState } from "@/lib/contracts/event";
+import type { Tx } from "@/lib/db/client";
+
+// Vendor and customer rows as a pool batch sees them: who was removed since asking, and each
+// actor's running count (released / bought) and state. One code path for both kinds.
+
+const TABLE = { vendor: { table: "Vendor", count: "released" }, customer: { table: "Customer", count: "bought" } } as const;
+
+/** Of these actors, the ones removed (by any process) since they asked. */
+export async function removedAmong(tx: Tx, kind: ActorKind, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await tx.$queryRawUnsafe<{ id: number }[]>(
+    `SELECT id FROM ${TABLE[kind].table} WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NOT NULL`,
+    ...ids,
+  );
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/** Adds each actor's tickets of this batch to its count and records its state. */
+export async function bumpActors(tx: Tx, kind: ActorKind, ids: number[], counts: number[], states: ActorState[]): Promise<void> {
+  if (ids.length === 0) return;
+  const { table, count: column } = TABLE[kind];
+  const params: unknown[] = [];
+  const count = ids.map((id, i) => (params.push(id, counts[i]), "WHEN ? THEN ?")).join(" ");
+  const state = ids.map((id, i) => (params.push(id, states[i]), "WHEN ? THEN ?")).join(" ");
+  params.push(...ids);
+  await tx.$executeRawUnsafe(
+    `UPDATE ${table} SET ${column} = ${column} + CASE id ${count} ELSE 0 END, state = CASE id ${state} ELSE state END WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NULL`,
+    ...params,
+  );
+}
+
+/** Sold out: every actor of the event is done. */
+export async function markActorsDone(tx: Tx, eventId: number): Promise<void> {
+  for (const { table } of Object.values(TABLE)) {
+    await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL`, eventId);
+  }
+}

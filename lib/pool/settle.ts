@@ -1,0 +1,148 @@
+import "server-only";
+import type { ActorState } from "@/lib/contracts/event";
+import { db } from "@/lib/db/client";
+import { lockEvent } from "@/lib/db/lock";
+import { appendLogs } from "@/lib/log/append";
+import { answerQueueSoldOut, finishPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
+import { bumpActors, markActorsDone, removedAmong } from "./actor-counters";
+import { moveRows, refusedRow, soldOutRow, stateRows } from "./batch-log";
+import type { BuyDemand, ReleaseDemand } from "./demands";
+import { lineUp, type Place } from "./line";
+import { planSettlement, type Plan } from "./plan";
+import { insertTickets, oldestUnsold, sellTickets, type Sale } from "./tickets";
+
+// The one place that changes the pool in the database. Every batch is one transaction that
+// first locks the event row (FOR UPDATE): that row lock serialises pool changes across every
+// process on the database, and the CHECK constraints on Event back the arithmetic up.
+
+export type Settlement =
+  | { halted: true; status: string; run: number }
+  | {
+      halted: false;
+      plan: Plan;
+      /** Ticket ids sold to each simulated buyer, in the buyers' order. */
+      tickets: bigint[][];
+      /** The purchase row of each simulated buyer (created by this batch when it had none). */
+      purchaseIds: bigint[];
+      vendorStates: ActorState[];
+      customerStates: ActorState[];
+      /** Actors removed (by any process) since they asked: their requests end here. */
+      gone: { vendors: Set<number>; customers: Set<number> };
+      /** Real buyers' purchases this batch served or refused. */
+      settledPurchases: bigint[];
+    };
+
+const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+/** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
+export const BATCH_LIMIT = 4_000;
+
+export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[]): Promise<Settlement> {
+  return db().$transaction(async (tx) => {
+    const ev = await lockEvent(tx, eventId);
+    if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
+      return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run };
+    }
+    // An actor removed since it asked (perhaps by another process) gets nothing more.
+    const gone = { vendors: await removedAmong(tx, "vendor", releases.map((r) => r.vendorId)), customers: await removedAmong(tx, "customer", buyers.map((b) => b.customerId)) };
+    releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
+    const real = await queuedPurchases(tx, eventId, run);
+    if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
+      return { halted: false, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
+    }
+
+    const places = lineUp(buyers, real, gone.customers);
+    const plan = planSettlement(ev, releases, places, BATCH_LIMIT);
+    const now = new Date();
+    const where = { eventId, run, at: now };
+    const counters = { released: ev.released, sold: ev.sold, available: ev.available };
+    const outcome = places.map((pl, k): Outcome => (plan.bought[k] >= pl.want ? "COMPLETED" : plan.soldOut || plan.unfillable[k] ? "SOLD_OUT" : "QUEUED"));
+
+    const purchaseIds = await simulatedPurchaseIds(tx, eventId, run, buyers, places, outcome, now);
+    const purchaseOf = (pl: Place) => (pl.kind === "sim" ? purchaseIds[pl.index] : real[pl.index].id);
+
+    const newTickets = await insertTickets(tx, eventId, run, releasedBy(plan, releases), now);
+    const unsold = await oldestUnsold(tx, eventId, run, plan.after.sold - ev.sold);
+    const { sales, tickets } = salesOf(plan, places, buyers.length, unsold, purchaseOf);
+    await sellTickets(tx, eventId, run, sales, now);
+    const logs = moveRows(where, counters, plan, releases, places, newTickets, unsold);
+
+    // Real buyers' purchases and earlier simulated ones that this batch finished.
+    const finished = places.map((pl, k) => ({ pl, k })).filter(({ pl, k }) => outcome[k] !== "QUEUED" && (pl.kind === "real" || buyers[pl.index].purchaseId !== null));
+    await finishPurchases(tx, finished.map(({ pl, k }) => ({ id: purchaseOf(pl), status: outcome[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
+    for (const { pl, k } of finished) if (pl.kind === "real" && outcome[k] === "SOLD_OUT") logs.push(refusedRow(where, counters, pl));
+
+    const vendorStates = releases.map((r, i) => nextState(plan.released[i] >= r.want, plan.exhausted, plan.truncated, r.state));
+    const simBought = buyers.map(() => 0);
+    places.forEach((pl, k) => {
+      if (pl.kind === "sim") simBought[pl.index] = plan.bought[k];
+    });
+    const customerStates = buyers.map((b, i) => nextState(simBought[i] >= b.want, plan.soldOut, plan.truncated, b.state));
+    logs.push(...stateRows(where, counters, ev, releases, vendorStates, buyers, customerStates, gone.customers));
+    if (plan.soldOut) {
+      logs.push(soldOutRow(where, counters, ev.totalTickets));
+      await answerQueueSoldOut(tx, eventId, run, now);
+    }
+
+    await tx.$executeRawUnsafe(
+      "UPDATE Event SET released = ?, sold = ?, available = ?, status = ?, updatedAt = ? WHERE id = ?",
+      plan.after.released,
+      plan.after.sold,
+      plan.after.available,
+      plan.soldOut ? "SOLD_OUT" : "RUNNING",
+      now,
+      eventId,
+    );
+    await bumpActors(tx, "vendor", releases.map((r) => r.vendorId), plan.released, vendorStates);
+    await bumpActors(tx, "customer", buyers.map((b) => b.customerId), simBought, customerStates);
+    if (plan.soldOut) await markActorsDone(tx, eventId);
+    await appendLogs(tx, logs);
+    const settledPurchases = finished.filter(({ pl }) => pl.kind === "real").map(({ pl }) => purchaseOf(pl));
+    return { halted: false, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
+  }, TX_OPTIONS);
+}
+
+/** Served in full: working on; otherwise done when the sale is over, else waiting (or as it was, when the batch was cut short). */
+function nextState(served: boolean, over: boolean, truncated: boolean, was: ActorState): ActorState {
+  if (served) return "WORKING";
+  if (over) return "DONE";
+  return truncated ? was : "WAITING";
+}
+
+/** The vendor of each ticket to insert, in the plan's order. */
+function releasedBy(plan: Plan, releases: ReleaseDemand[]): number[] {
+  return plan.moves.flatMap((m) => (m.kind === "release" ? Array<number>(m.count).fill(releases[m.index].vendorId) : []));
+}
+
+/** Which of the oldest unsold tickets go to whom: sales in the plan's order, and each simulated buyer's ids. */
+function salesOf(plan: Plan, places: Place[], simBuyers: number, unsold: bigint[], purchaseOf: (pl: Place) => bigint): { sales: Sale[]; tickets: bigint[][] } {
+  const tickets: bigint[][] = Array.from({ length: simBuyers }, () => []);
+  const sales: Sale[] = [];
+  let next = 0;
+  for (const move of plan.moves) {
+    if (move.kind !== "sell") continue;
+    const pl = places[move.index];
+    const ids = unsold.slice(next, next + move.count);
+    next += move.count;
+    sales.push({ customerId: pl.customerId, name: pl.name, purchaseId: purchaseOf(pl), ids });
+    if (pl.kind === "sim") tickets[pl.index].push(...ids);
+  }
+  return { sales, tickets };
+}
+
+/** Every simulated buyer's purchase id; requests that have none yet get their row now, with the status this batch leaves them in. */
+async function simulatedPurchaseIds(tx: Parameters<typeof recordSimulatedPurchases>[0], eventId: number, run: number, buyers: BuyDemand[], places: Place[], outcome: Outcome[], now: Date): Promise<bigint[]> {
+  const ids = buyers.map((b) => b.purchaseId ?? 0n); // 0n: a removed customer's request, never recorded
+  const fresh = places.map((pl, k) => ({ pl, k })).filter(({ pl }) => pl.kind === "sim" && buyers[pl.index].purchaseId === null);
+  const created = await recordSimulatedPurchases(
+    tx,
+    eventId,
+    run,
+    fresh.map(({ pl, k }) => {
+      const b = buyers[pl.index];
+      return { customerId: b.customerId, buyer: b.name, vip: b.vip, quantity: b.quantity, requestedAt: b.joinedAt, status: outcome[k] };
+    }),
+    now,
+  );
+  fresh.forEach(({ pl }, n) => (ids[pl.index] = created[n]));
+  return ids;
+}

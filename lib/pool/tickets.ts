@@ -1,0 +1,71 @@
+import "server-only";
+import type { Tx } from "@/lib/db/client";
+
+// Ticket rows: a release inserts them (vendor, released at), a sale marks them (purchase, buyer,
+// sold at). Called inside a pool batch, with the event row locked by the caller.
+
+const CHUNK = 500;
+
+/** Inserts one ticket per vendor id given (in order); returns the new ticket ids in the same order. */
+export async function insertTickets(tx: Tx, eventId: number, run: number, vendorIds: number[], now: Date): Promise<bigint[]> {
+  if (vendorIds.length === 0) return [];
+  let firstId: bigint | null = null;
+  for (let i = 0; i < vendorIds.length; i += CHUNK) {
+    const chunk = vendorIds.slice(i, i + CHUNK);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO Ticket (eventId, run, vendorId, releasedAt) VALUES ${chunk.map(() => "(?,?,?,?)").join(",")}`,
+      ...chunk.flatMap((v) => [eventId, run, v, now]),
+    );
+    if (firstId === null) {
+      const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
+      firstId = BigInt(row.id);
+    }
+  }
+  // Auto-increment ids only grow and we hold the event's lock, so this event's rows from
+  // firstId on are exactly the ones just inserted (ids need not be consecutive).
+  const rows = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT id FROM Ticket WHERE eventId = ? AND id >= ? ORDER BY id", eventId, firstId);
+  if (rows.length !== vendorIds.length) throw new Error(`Inserted ${vendorIds.length} tickets but found ${rows.length}`);
+  return rows.map((r) => BigInt(r.id));
+}
+
+/** The event's `count` oldest unsold tickets of the run, locked for this batch. */
+export async function oldestUnsold(tx: Tx, eventId: number, run: number, count: number): Promise<bigint[]> {
+  if (count <= 0) return [];
+  const rows = await tx.$queryRawUnsafe<{ id: bigint }[]>(
+    "SELECT id FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NULL ORDER BY id LIMIT ? FOR UPDATE",
+    eventId,
+    run,
+    count,
+  );
+  if (rows.length < count) throw new Error(`Pool of event ${eventId} holds ${rows.length} tickets, counters say ${count}`);
+  return rows.map((r) => BigInt(r.id));
+}
+
+export type Sale = { customerId: number | null; name: string; purchaseId: bigint; ids: bigint[] };
+
+/**
+ * Each sale is a run of consecutive tickets among the event's oldest unsold ones (locked
+ * above), so a chunk of sales is one UPDATE over the chunk's id range with a CASE per sale;
+ * other events' rows in the range are excluded by eventId and run.
+ */
+export async function sellTickets(tx: Tx, eventId: number, run: number, sales: Sale[], now: Date): Promise<void> {
+  const SALES_PER_STATEMENT = 300;
+  for (let i = 0; i < sales.length; i += SALES_PER_STATEMENT) {
+    const chunk = sales.slice(i, i + SALES_PER_STATEMENT);
+    const params: unknown[] = [];
+    const cases = (value: (s: Sale) => unknown) =>
+      chunk.map((s) => (params.push(s.ids[0], s.ids[s.ids.length - 1], value(s)), "WHEN id BETWEEN ? AND ? THEN ?")).join(" ");
+    const customer = cases((s) => s.customerId);
+    const buyer = cases((s) => s.name);
+    const purchase = cases((s) => s.purchaseId);
+    const expected = chunk.reduce((n, s) => n + s.ids.length, 0);
+    const last = chunk[chunk.length - 1].ids;
+    params.push(now, eventId, run, chunk[0].ids[0], last[last.length - 1]);
+    const changed = await tx.$executeRawUnsafe(
+      `UPDATE Ticket SET customerId = CASE ${customer} END, buyer = CASE ${buyer} END, purchaseId = CASE ${purchase} END, soldAt = ? WHERE eventId = ? AND run = ? AND soldAt IS NULL AND id BETWEEN ? AND ?`,
+      ...params,
+    );
+    // A ticket sold twice would be the worst bug this product can have: refuse the batch.
+    if (changed !== expected) throw new Error(`Sold ${changed} of ${expected} tickets: the pool changed under the lock`);
+  }
+}

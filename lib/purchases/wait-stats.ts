@@ -1,0 +1,34 @@
+import "server-only";
+import type { WaitStats } from "@/lib/contracts/purchase";
+import { db } from "@/lib/db/client";
+import { SERVING_ORDER_SQL } from "./order";
+
+// What the queue looks like now and how long buyers waited, per class, for the event's view.
+
+/** Everyone waiting in the event's queue, in serving order (the first 5,000). */
+export async function queueNow(eventId: number, run: number): Promise<{ customerId: number | null; vip: boolean }[]> {
+  const rows = await db().$queryRawUnsafe<{ customerId: number | null; vip: boolean | number }[]>(
+    `SELECT customerId, vip FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' ORDER BY ${SERVING_ORDER_SQL} LIMIT 5000`,
+    eventId,
+    run,
+  );
+  return rows.map((r) => ({ customerId: r.customerId === null ? null : Number(r.customerId), vip: Boolean(r.vip) }));
+}
+
+export async function waitStats(eventId: number, run: number, vip: boolean, waiting: number): Promise<WaitStats> {
+  const rows = await db().purchase.findMany({
+    where: { eventId, run, vip, status: "COMPLETED" },
+    orderBy: { id: "desc" },
+    select: { waitMs: true },
+    take: 1_000,
+  });
+  const waits = rows.map((r) => r.waitMs ?? 0).sort((a, b) => a - b);
+  const served = await db().purchase.count({ where: { eventId, run, vip, status: "COMPLETED" } });
+  return { waiting, served, medianMs: percentile(waits, 0.5), p95Ms: percentile(waits, 0.95) };
+}
+
+/** Nearest-rank percentile (0 < p ≤ 1) of ascending values, or null when there are none. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
