@@ -6,6 +6,8 @@ import { defineConfig } from "@playwright/test";
 const port = Number(process.env.E2E_PORT ?? 3107);
 process.env.E2E_DATABASE ??= `ticketing_e2e_${randomBytes(4).toString("hex")}`;
 process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
+// The server's stdout (its JSON log lines) goes to a file that a test reads back.
+process.env.E2E_SERVER_LOG ??= `test-results/server-${process.env.E2E_DATABASE}.log`;
 const server = process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306";
 if (!/@(127\.0\.0\.1|localhost)(:\d+)?$/.test(server)) throw new Error("End-to-end tests only run against a local database server");
 
@@ -33,7 +35,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "npm run build && npm start",
+    command: `npm run build && mkdir -p test-results && npm start > ${process.env.E2E_SERVER_LOG} 2>&1`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/contracts/errors";
-import type { BuyerEvent, EventSummary, EventView } from "@/lib/contracts/event";
+import type { ActorState, BuyerEvent, EventSummary, EventView } from "@/lib/contracts/event";
 import { db } from "@/lib/db/client";
 import { queueNow, waitStats } from "@/lib/purchases/wait-stats";
 
@@ -40,24 +40,13 @@ export async function getEventView(id: number): Promise<EventView> {
     waiting,
     waitStats: { vip: vipStats, regular: regularStats },
     maxTicketsPerBuyer: ev.maxTicketsPerBuyer,
-    vendors: ev.vendors.map((v) => ({
-      id: v.id,
-      name: v.name,
-      ticketReleaseRate: v.ticketReleaseRate ?? ev.ticketReleaseRate,
-      ownRate: v.ticketReleaseRate !== null,
-      released: v.released,
-      state: v.state,
-      paused: v.paused,
-    })),
+    vendors: ev.vendors.map((v) => ({ ...actorCommon(v), ticketReleaseRate: v.ticketReleaseRate ?? ev.ticketReleaseRate, ownRate: v.ticketReleaseRate !== null, released: v.released })),
     customers: ev.customers.map((c) => ({
-      id: c.id,
-      name: c.name,
+      ...actorCommon(c),
       vip: c.vip,
       customerRetrievalRate: c.customerRetrievalRate ?? ev.customerRetrievalRate,
       ownRate: c.customerRetrievalRate !== null,
       bought: c.bought,
-      state: c.state,
-      paused: c.paused,
       position: position.get(c.id) ?? null,
     })),
     createdAt: ev.createdAt.toISOString(),
@@ -79,6 +68,10 @@ export async function listEvents(): Promise<EventSummary[]> {
     available: e.available,
     createdAt: e.createdAt.toISOString(),
   }));
+}
+
+function actorCommon(a: { id: number; name: string; state: ActorState; paused: boolean }) {
+  return { id: a.id, name: a.name, state: a.state, paused: a.paused };
 }
 
 /** What the buyer page shows: nothing of the operator's (no actors, no log, no rates). */
