@@ -24,3 +24,13 @@ export function db(): PrismaClient {
 export async function closeDb(): Promise<void> {
   await dropSingleton<PrismaClient>("prisma")?.$disconnect();
 }
+
+/** Whether the database answers a trivial query now (GET /api/health). */
+export async function databaseAnswers(): Promise<boolean> {
+  try {
+    await db().$queryRawUnsafe("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}

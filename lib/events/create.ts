@@ -1,8 +1,10 @@
 import "server-only";
+import type { EventView } from "@/lib/contracts/event";
 import type { CreateEventInput } from "@/lib/contracts/event-input";
 import { formatCount as count } from "@/lib/contracts/format";
 import { db } from "@/lib/db/client";
 import { appendLogs, logRow } from "@/lib/log/append";
+import { getEventView } from "./view";
 
 /** Creates the event with its starting vendors and customers (the first `vipCustomers` are VIP). */
 export async function createEvent(input: CreateEventInput): Promise<number> {
@@ -33,4 +35,9 @@ export async function createEvent(input: CreateEventInput): Promise<number> {
     await appendLogs(tx, [logRow({ eventId: ev.id, run: ev.run }, { released: 0, sold: 0, available: 0 }, { kind: "CREATED", actor: "operator", message })]);
     return ev.id;
   });
+}
+
+/** Creates the event and answers with it as the API shows it (201 body of POST /api/events). */
+export async function createEventView(input: CreateEventInput): Promise<EventView> {
+  return getEventView(await createEvent(input));
 }

@@ -1,5 +1,5 @@
-import { createEvent } from "@/lib/events/create";
-import { getEventView, listEvents } from "@/lib/events/view";
+import { createEventView } from "@/lib/events/create";
+import { listEvents } from "@/lib/events/view";
 import { json, parse, readJson, requireAdminRequest, route } from "@/lib/server/route";
 import { createEventSchema } from "@/lib/contracts/event-input";
 
@@ -9,7 +9,6 @@ export const GET = route(async () => json({ events: await listEvents() }));
 
 export const POST = route(async (req) => {
   requireAdminRequest(req);
-  const input = parse(createEventSchema, await readJson(req));
-  const id = await createEvent(input);
-  return json(await getEventView(id), 201, { location: `/api/events/${id}` });
+  const event = await createEventView(parse(createEventSchema, await readJson(req)));
+  return json(event, 201, { location: `/api/events/${event.id}` });
 });

@@ -1,13 +1,9 @@
-import { db } from "@/lib/db/client";
+import { databaseAnswers } from "@/lib/db/client";
 import { json } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  try {
-    await db().$queryRawUnsafe("SELECT 1");
-    return json({ status: "ok" });
-  } catch {
-    return json({ status: "unavailable", error: { code: "db_unavailable", message: "The database is not answering" } }, 503);
-  }
+  if (await databaseAnswers()) return json({ status: "ok" });
+  return json({ status: "unavailable", error: { code: "db_unavailable", message: "The database is not answering" } }, 503);
 }

@@ -1,7 +1,7 @@
 "use client";
 
-import { memo, useState } from "react";
-import type { ActorState, CustomerView, VendorView } from "@/lib/contracts/event";
+import { memo, useState, type ReactNode } from "react";
+import type { ActorKind, ActorState, ActorView, CustomerView, VendorView } from "@/lib/contracts/event";
 import { formatCount, formatRate } from "@/lib/contracts/format";
 import { ActorActions, type ActorNotice } from "./actor-actions";
 import { AddActorForm } from "./add-actor-form";
@@ -9,6 +9,8 @@ import { AddActorForm } from "./add-actor-form";
 // Vendor and customer tables, each with its "Add" form and per-row Pause / Resume / Remove.
 // Rows are memoised on their values: the stream sends a fresh object up to ten times a second,
 // and with a thousand customers most rows have not changed.
+// One table serves both kinds; what differs between them lives in KINDS below, so a change to
+// the table's markup cannot reach one kind and miss the other.
 
 const STATE_LABEL: Record<ActorState, string> = { WORKING: "working", WAITING: "waiting", PAUSED: "paused", DONE: "done" };
 
@@ -45,62 +47,107 @@ function CellUnit({ text }: { text: string }) {
   return <span className="cell-unit"> {text}</span>;
 }
 
-type RowProps<T> = { actor: T; eventId: number; onNotice: (notice: ActorNotice) => void };
+type ActorOf = { vendor: VendorView; customer: CustomerView };
 
-const VendorRow = memo(
-  function VendorRow({ actor: vendor, eventId, onNotice }: RowProps<VendorView>) {
-    return (
-      <tr className={vendor.paused ? "row-paused" : undefined}>
-        <th scope="row" className="cell-name">
-          {vendor.name}
-        </th>
-        <td className="num cell-rate">
-          <Rate value={vendor.ticketReleaseRate} own={vendor.ownRate} unit="vendor" />
-        </td>
-        <td className="num cell-count">
-          {formatCount(vendor.released)}
-          <CellUnit text="released" />
-        </td>
-        <td className="cell-state">
-          <StateBadge state={vendor.state} paused={vendor.paused} />
-        </td>
-        <td className="col-actions">
-          <ActorActions eventId={eventId} kind="vendor" id={vendor.id} name={vendor.name} paused={vendor.paused} onNotice={onNotice} />
-        </td>
-      </tr>
-    );
-  },
-  (a, b) => a.eventId === b.eventId && sameFields(a.actor, b.actor),
-);
+/** A data column, between the row's name and its actions. */
+type Column<T extends ActorView> = { key: string; head: ReactNode; headClass?: string; cellClass: string; cell: (actor: T) => ReactNode };
 
-const CustomerRow = memo(
-  function CustomerRow({ actor: customer, eventId, onNotice }: RowProps<CustomerView>) {
-    const classes = [customer.vip ? "row-vip" : "", customer.paused ? "row-paused" : ""].filter(Boolean).join(" ");
-    return (
-      <tr className={classes || undefined}>
-        <th scope="row" className="cell-name">
-          {customer.name}
-          {customer.vip ? <span className="badge badge-vip vip-inline">VIP</span> : null}
-        </th>
-        <td className="col-vip">{customer.vip ? <span className="badge badge-vip">VIP</span> : <span className="muted">regular</span>}</td>
-        <td className="num cell-rate">
-          <Rate value={customer.customerRetrievalRate} own={customer.ownRate} unit="customer" />
-        </td>
-        <td className="num cell-count">
-          {formatCount(customer.bought)}
-          <CellUnit text="bought" />
-        </td>
-        <td className="cell-state">
-          <StateBadge state={customer.state} paused={customer.paused} position={customer.position} />
-        </td>
-        <td className="col-actions">
-          <ActorActions eventId={eventId} kind="customer" id={customer.id} name={customer.name} paused={customer.paused} onNotice={onNotice} />
-        </td>
-      </tr>
-    );
+type KindSpec<T extends ActorView> = {
+  title: string;
+  empty: string;
+  /** The summary line's second figure: how many are working (vendors) or VIP (customers). */
+  tally: { label: string; of: (actor: T) => boolean };
+  rowClass?: (actor: T) => string;
+  nameBadge?: (actor: T) => ReactNode;
+  columns: Column<T>[];
+};
+
+/** "Rate (tickets/s)": one text node before the unit, as the header has always rendered. */
+function headWithUnit(title: string, unit: string) {
+  return (
+    <>
+      {`${title} `}
+      <span className="unit">{`(${unit})`}</span>
+    </>
+  );
+}
+
+function rateColumn<T extends ActorView>(kind: ActorKind, rate: (actor: T) => number): Column<T> {
+  return { key: "rate", head: headWithUnit("Rate", "tickets/s"), headClass: "num", cellClass: "num cell-rate", cell: (a) => <Rate value={rate(a)} own={a.ownRate} unit={kind} /> };
+}
+
+function countColumn<T extends ActorView>(title: string, count: (actor: T) => number): Column<T> {
+  return {
+    key: "count",
+    head: headWithUnit(title, "tickets"),
+    headClass: "num",
+    cellClass: "num cell-count",
+    cell: (a) => (
+      <>
+        {formatCount(count(a))}
+        <CellUnit text={title.toLowerCase()} />
+      </>
+    ),
+  };
+}
+
+function stateColumn<T extends ActorView>(position?: (actor: T) => number | null): Column<T> {
+  return { key: "state", head: "State", cellClass: "cell-state", cell: (a) => <StateBadge state={a.state} paused={a.paused} position={position?.(a)} /> };
+}
+
+const KINDS: { [K in ActorKind]: KindSpec<ActorOf[K]> } = {
+  vendor: {
+    title: "Vendors",
+    empty: "No vendors: nothing will be released.",
+    tally: { label: "working", of: (v) => v.state === "WORKING" && !v.paused },
+    columns: [rateColumn("vendor", (v) => v.ticketReleaseRate), countColumn("Released", (v) => v.released), stateColumn()],
   },
-  (a, b) => a.eventId === b.eventId && sameFields(a.actor, b.actor),
-);
+  customer: {
+    title: "Customers",
+    empty: "No customers: nothing will be bought.",
+    tally: { label: "VIP", of: (c) => c.vip },
+    rowClass: (c) => (c.vip ? "row-vip" : ""),
+    nameBadge: (c) => (c.vip ? <span className="badge badge-vip vip-inline">VIP</span> : null),
+    columns: [
+      {
+        key: "vip",
+        head: "VIP",
+        headClass: "col-vip",
+        cellClass: "col-vip",
+        cell: (c) => (c.vip ? <span className="badge badge-vip">VIP</span> : <span className="muted">regular</span>),
+      },
+      rateColumn("customer", (c) => c.customerRetrievalRate),
+      countColumn("Bought", (c) => c.bought),
+      stateColumn((c) => c.position),
+    ],
+  },
+};
+
+type RowProps<K extends ActorKind> = { kind: K; actor: ActorOf[K]; eventId: number; onNotice: (notice: ActorNotice) => void };
+
+function ActorRowView<K extends ActorKind>({ kind, actor, eventId, onNotice }: RowProps<K>) {
+  const spec: KindSpec<ActorOf[K]> = KINDS[kind];
+  const classes = [spec.rowClass?.(actor) ?? "", actor.paused ? "row-paused" : ""].filter(Boolean).join(" ");
+  return (
+    <tr className={classes || undefined}>
+      <th scope="row" className="cell-name">
+        {actor.name}
+        {spec.nameBadge?.(actor)}
+      </th>
+      {spec.columns.map((column) => (
+        <td key={column.key} className={column.cellClass}>
+          {column.cell(actor)}
+        </td>
+      ))}
+      <td className="col-actions">
+        <ActorActions eventId={eventId} kind={kind} id={actor.id} name={actor.name} paused={actor.paused} onNotice={onNotice} />
+      </td>
+    </tr>
+  );
+}
+
+// memo() drops the type parameter; the cast gives it back so a row's actor must match its kind.
+const ActorRow = memo(ActorRowView, (a, b) => a.kind === b.kind && a.eventId === b.eventId && sameFields(a.actor, b.actor)) as typeof ActorRowView;
 
 function sameFields<T extends object>(a: T, b: T): boolean {
   for (const key of Object.keys(a) as (keyof T)[]) if (a[key] !== b[key]) return false;
@@ -123,89 +170,44 @@ function ActionsHeader() {
   );
 }
 
-export function VendorTable({ eventId, vendors, defaultRate }: { eventId: number; vendors: VendorView[]; defaultRate: number }) {
-  // The setter is stable, which the memoised rows rely on (they compare only their actor).
+export function ActorTable<K extends ActorKind>({ kind, eventId, actors, defaultRate }: { kind: K; eventId: number; actors: ActorOf[K][]; defaultRate: number }) {
+  // The setter is stable, which the memoised rows rely on (they compare only their kind and actor).
   const [notice, setNotice] = useState<ActorNotice>(null);
-  const working = vendors.filter((v) => v.state === "WORKING" && !v.paused).length;
-  const paused = vendors.filter((v) => v.paused).length;
+  const spec: KindSpec<ActorOf[K]> = KINDS[kind];
+  const plural = `${kind}s`;
+  const tally = actors.filter(spec.tally.of).length;
+  const paused = actors.filter((a) => a.paused).length;
   return (
-    <section className="card actors actors-vendors" aria-labelledby="vendors-heading">
+    <section className={`card actors actors-${plural}`} aria-labelledby={`${plural}-heading`}>
       <div className="section-head">
-        <h2 id="vendors-heading">Vendors</h2>
+        <h2 id={`${plural}-heading`}>{spec.title}</h2>
         <p className="muted">
-          {formatCount(vendors.length)} · {formatCount(working)} working{paused > 0 ? ` · ${formatCount(paused)} paused` : ""}
+          {formatCount(actors.length)} · {formatCount(tally)}
+          {` ${spec.tally.label}`}
+          {paused > 0 ? ` · ${formatCount(paused)} paused` : ""}
         </p>
       </div>
-      <AddActorForm kind="vendor" eventId={eventId} names={vendors.map((v) => v.name)} defaultRate={defaultRate} />
-      <TableNotice notice={notice} testId="vendors-status" />
-      {vendors.length === 0 ? (
-        <p className="muted empty-inline">No vendors: nothing will be released.</p>
+      <AddActorForm kind={kind} eventId={eventId} names={actors.map((a) => a.name)} defaultRate={defaultRate} />
+      <TableNotice notice={notice} testId={`${plural}-status`} />
+      {actors.length === 0 ? (
+        <p className="muted empty-inline">{spec.empty}</p>
       ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Vendors table">
-          <table className="data-table" aria-labelledby="vendors-heading" data-testid="vendors-table">
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={`${spec.title} table`}>
+          <table className="data-table" aria-labelledby={`${plural}-heading`} data-testid={`${plural}-table`}>
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col" className="num">
-                  Rate <span className="unit">(tickets/s)</span>
-                </th>
-                <th scope="col" className="num">
-                  Released <span className="unit">(tickets)</span>
-                </th>
-                <th scope="col">State</th>
+                {spec.columns.map((column) => (
+                  <th key={column.key} scope="col" className={column.headClass}>
+                    {column.head}
+                  </th>
+                ))}
                 <ActionsHeader />
               </tr>
             </thead>
             <tbody>
-              {vendors.map((v) => (
-                <VendorRow key={v.id} actor={v} eventId={eventId} onNotice={setNotice} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
-
-export function CustomerTable({ eventId, customers, defaultRate }: { eventId: number; customers: CustomerView[]; defaultRate: number }) {
-  const [notice, setNotice] = useState<ActorNotice>(null);
-  const vip = customers.filter((c) => c.vip).length;
-  const paused = customers.filter((c) => c.paused).length;
-  return (
-    <section className="card actors actors-customers" aria-labelledby="customers-heading">
-      <div className="section-head">
-        <h2 id="customers-heading">Customers</h2>
-        <p className="muted">
-          {formatCount(customers.length)} · {formatCount(vip)} VIP{paused > 0 ? ` · ${formatCount(paused)} paused` : ""}
-        </p>
-      </div>
-      <AddActorForm kind="customer" eventId={eventId} names={customers.map((c) => c.name)} defaultRate={defaultRate} />
-      <TableNotice notice={notice} testId="customers-status" />
-      {customers.length === 0 ? (
-        <p className="muted empty-inline">No customers: nothing will be bought.</p>
-      ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Customers table">
-          <table className="data-table" aria-labelledby="customers-heading" data-testid="customers-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" className="col-vip">
-                  VIP
-                </th>
-                <th scope="col" className="num">
-                  Rate <span className="unit">(tickets/s)</span>
-                </th>
-                <th scope="col" className="num">
-                  Bought <span className="unit">(tickets)</span>
-                </th>
-                <th scope="col">State</th>
-                <ActionsHeader />
-              </tr>
-            </thead>
-            <tbody>
-              {customers.map((c) => (
-                <CustomerRow key={c.id} actor={c} eventId={eventId} onNotice={setNotice} />
+              {actors.map((a) => (
+                <ActorRow key={a.id} kind={kind} actor={a} eventId={eventId} onNotice={setNotice} />
               ))}
             </tbody>
           </table>

@@ -6,7 +6,7 @@ import type { LogEntry } from "@/lib/contracts/log";
 import type { EventView } from "@/lib/contracts/event";
 import { formatCount, formatRate } from "@/lib/contracts/format";
 import { StatusPill } from "@/app/_components/status-pill";
-import { CustomerTable, VendorTable } from "./actor-tables";
+import { ActorTable } from "./actor-tables";
 import { EventControls } from "./event-controls";
 import type { LiveState } from "./live-state";
 import { LiveNumbers } from "./live-numbers";
@@ -45,8 +45,8 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
       </header>
       <LiveNumbers event={event} />
       <QueueStats waitStats={event.waitStats} />
-      <VendorTable eventId={event.id} vendors={event.vendors} defaultRate={event.ticketReleaseRate} />
-      <CustomerTable eventId={event.id} customers={event.customers} defaultRate={event.customerRetrievalRate} />
+      <ActorTable kind="vendor" eventId={event.id} actors={event.vendors} defaultRate={event.ticketReleaseRate} />
+      <ActorTable kind="customer" eventId={event.id} actors={event.customers} defaultRate={event.customerRetrievalRate} />
       <aside className="dashboard-side">
         <LogFeed feed={state.feed} run={event.run} />
       </aside>
