@@ -28,7 +28,10 @@ export type LogEntry = {
   kind: LogKind;
   actor: string;
   vip: boolean;
+  /** The first and last ticket a RELEASED or SOLD row covers (all of the event's tickets between them), and how many. */
   ticketId: string | null;
+  lastTicketId: string | null;
+  tickets: number;
   message: string;
   released: number;
   sold: number;

@@ -11,7 +11,10 @@ export type LogRow = {
   kind: LogKind;
   actor: string;
   vip?: boolean;
+  /** A move's tickets: the event's tickets with ids from ticketId to lastTicketId, `tickets` of them. */
   ticketId?: bigint | null;
+  lastTicketId?: bigint | null;
+  tickets?: number;
   message: string;
   released: number;
   sold: number;
@@ -34,11 +37,11 @@ export async function appendLogs(tx: Pick<Tx, "$executeRawUnsafe">, rows: LogRow
     const chunk = rows.slice(i, i + CHUNK);
     const params: unknown[] = [];
     for (const r of chunk) {
-      params.push(r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ?? false, r.ticketId ?? null, r.message.slice(0, 500), r.released, r.sold, r.available, r.at);
+      params.push(r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ?? false, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.at);
     }
     await tx.$executeRawUnsafe(
-      `INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, message, released, sold, available, createdAt) VALUES ${chunk
-        .map(() => "(?,?,?,?,?,?,?,?,?,?,?)")
+      `INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt) VALUES ${chunk
+        .map(() => "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
         .join(",")}`,
       ...params,
     );
@@ -52,6 +55,8 @@ type LogRecord = {
   actor: string;
   vip: boolean;
   ticketId: bigint | null;
+  lastTicketId: bigint | null;
+  tickets: number;
   message: string;
   released: number;
   sold: number;
@@ -67,6 +72,8 @@ export function toLogEntry(r: LogRecord): LogEntry {
     actor: r.actor,
     vip: Boolean(r.vip),
     ticketId: r.ticketId === null ? null : r.ticketId.toString(),
+    lastTicketId: r.lastTicketId === null ? null : r.lastTicketId.toString(),
+    tickets: r.tickets,
     message: r.message,
     released: r.released,
     sold: r.sold,

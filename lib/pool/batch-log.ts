@@ -5,36 +5,30 @@ import type { ReleaseDemand, BuyDemand } from "./demands";
 import type { Place } from "./line";
 import type { Plan } from "./plan";
 
-// What a batch says in the event log, in words: one row per ticket released or sold (each with
-// the pool's counters as they stood right after it), then the waits, refusals and the sell-out
+// What a batch says in the event log, in words: one row per move — a vendor releasing or a buyer
+// buying a run of tickets, with the pool's counters as they stood right after it — then the waits, refusals and the sell-out
 // the batch caused. Pure: the batch appends these rows in its own transaction.
 
 type Where = { eventId: number; run: number; at: Date };
 type Counters = { released: number; sold: number; available: number };
 
-/** One row per ticket moved, in the plan's order; `counters` advances with them. */
-export function moveRows(where: Where, counters: Counters, plan: Plan, releases: ReleaseDemand[], places: Place[], newTickets: bigint[], unsold: bigint[]): LogRow[] {
-  const rows: LogRow[] = [];
-  let nextNew = 0;
-  let nextUnsold = 0;
-  for (const move of plan.moves) {
-    for (let k = 0; k < move.count; k++) {
-      if (move.kind === "release") {
-        const id = newTickets[nextNew++];
-        counters.released++;
-        counters.available++;
-        const v = releases[move.index];
-        rows.push({ ...where, ...counters, kind: "RELEASED", actor: v.name, ticketId: id, message: `${v.name} released ticket #${id}` });
-      } else {
-        const id = unsold[nextUnsold++];
-        counters.sold++;
-        counters.available--;
-        const pl = places[move.index];
-        rows.push({ ...where, ...counters, kind: "SOLD", actor: pl.name, vip: pl.vip, ticketId: id, message: `${pl.name} bought ticket #${id}${pl.kind === "real" ? " (real buyer)" : ""}` });
-      }
+/** One row per move ("Vendor 3 released tickets #1001–#1050"), in the plan's order; `counters` advances with them. */
+export function moveRows(where: Where, counters: Counters, plan: Plan, releases: ReleaseDemand[], places: Place[], moved: bigint[][]): LogRow[] {
+  return plan.moves.map((move, i) => {
+    const ids = moved[i];
+    const range = { ticketId: ids[0], lastTicketId: ids[ids.length - 1], tickets: ids.length };
+    const what = ids.length === 1 ? `ticket #${ids[0]}` : `${count(ids.length)} tickets #${ids[0]}–#${ids[ids.length - 1]}`;
+    if (move.kind === "release") {
+      counters.released += move.count;
+      counters.available += move.count;
+      const v = releases[move.index];
+      return { ...where, ...counters, ...range, kind: "RELEASED", actor: v.name, message: `${v.name} released ${what}` };
     }
-  }
-  return rows;
+    counters.sold += move.count;
+    counters.available -= move.count;
+    const pl = places[move.index];
+    return { ...where, ...counters, ...range, kind: "SOLD", actor: pl.name, vip: pl.vip, message: `${pl.name} bought ${what}${pl.kind === "real" ? " (real buyer)" : ""}` };
+  });
 }
 
 export function refusedRow(where: Where, counters: Counters, pl: Place): LogRow {

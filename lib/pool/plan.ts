@@ -53,13 +53,18 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
   let progress = true;
   while (progress) {
     progress = false;
+    // Releases never take the whole batch while buyers wait: each round keeps half of what is
+    // left for selling, so fast vendors cannot starve the queue however small the limit.
+    const buyersWait = buyers.some((b, i) => !unfillable[i] && b.want > bought[i]);
+    let releaseBudget = buyersWait && budget !== Infinity ? Math.min(budget, Math.max(1, Math.floor(budget / 2))) : budget;
     for (let i = 0; i < releases.length; i++) {
       const fits = Math.min(releases[i].want - released[i], p.maxTicketCapacity - p.available, p.totalTickets - p.released);
-      if (fits > budget) hitLimit = true;
-      const n = Math.min(fits, budget);
+      if (fits > releaseBudget) hitLimit = true;
+      const n = Math.min(fits, releaseBudget);
       if (n <= 0) continue;
       released[i] += n;
       budget -= n;
+      releaseBudget -= n;
       p.released += n;
       p.available += n;
       moves.push({ kind: "release", index: i, count: n });

@@ -5,11 +5,12 @@ import { lockEvent } from "@/lib/db/lock";
 import { appendLogs } from "@/lib/log/append";
 import { answerQueueSoldOut, finishPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
 import { bumpActors, markActorsDone, removedAmong } from "./actor-counters";
+import { allocate, idsOf } from "./allocate";
 import { moveRows, refusedRow, soldOutRow, stateRows } from "./batch-log";
 import type { BuyDemand, ReleaseDemand } from "./demands";
 import { lineUp, type Place } from "./line";
 import { planSettlement, type Plan } from "./plan";
-import { insertTickets, oldestUnsold, sellTickets, type Sale } from "./tickets";
+import { insertTickets, oldestUnsold, sellTickets } from "./tickets";
 
 // The one place that changes the pool in the database. Every batch is one transaction that
 // first locks the event row (FOR UPDATE): that row lock serialises pool changes across every
@@ -60,11 +61,13 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     const purchaseIds = await simulatedPurchaseIds(tx, eventId, run, buyers, places, outcome, now);
     const purchaseOf = (pl: Place) => (pl.kind === "sim" ? purchaseIds[pl.index] : real[pl.index].id);
 
-    const newTickets = await insertTickets(tx, eventId, run, releasedBy(plan, releases), now);
-    const unsold = await oldestUnsold(tx, eventId, run, plan.after.sold - ev.sold);
-    const { sales, tickets } = salesOf(plan, places, buyers.length, unsold, purchaseOf);
-    await sellTickets(tx, eventId, run, sales, now);
-    const logs = moveRows(where, counters, plan, releases, places, newTickets, unsold);
+    const pool = await oldestUnsold(tx, eventId, run, Math.min(plan.after.sold - ev.sold, ev.available));
+    const allocation = allocate(plan, releases, places, pool, purchaseOf);
+    const newIds = await insertTickets(tx, eventId, run, allocation.vendorIds, allocation.soldNew, now);
+    await sellTickets(tx, eventId, run, allocation.poolSales, now);
+    const moved = allocation.moves.map((m) => idsOf(m, newIds));
+    const tickets = ticketsOfSimulated(plan, places, buyers.length, moved);
+    const logs = moveRows(where, counters, plan, releases, places, moved);
 
     // Real buyers' purchases and earlier simulated ones that this batch finished.
     const finished = places.map((pl, k) => ({ pl, k })).filter(({ pl, k }) => outcome[k] !== "QUEUED" && (pl.kind === "real" || buyers[pl.index].purchaseId !== null));
@@ -108,25 +111,14 @@ function nextState(served: boolean, over: boolean, truncated: boolean, was: Acto
   return truncated ? was : "WAITING";
 }
 
-/** The vendor of each ticket to insert, in the plan's order. */
-function releasedBy(plan: Plan, releases: ReleaseDemand[]): number[] {
-  return plan.moves.flatMap((m) => (m.kind === "release" ? Array<number>(m.count).fill(releases[m.index].vendorId) : []));
-}
-
-/** Which of the oldest unsold tickets go to whom: sales in the plan's order, and each simulated buyer's ids. */
-function salesOf(plan: Plan, places: Place[], simBuyers: number, unsold: bigint[], purchaseOf: (pl: Place) => bigint): { sales: Sale[]; tickets: bigint[][] } {
+/** The ticket ids each simulated buyer got in this batch. */
+function ticketsOfSimulated(plan: Plan, places: Place[], simBuyers: number, moved: bigint[][]): bigint[][] {
   const tickets: bigint[][] = Array.from({ length: simBuyers }, () => []);
-  const sales: Sale[] = [];
-  let next = 0;
-  for (const move of plan.moves) {
-    if (move.kind !== "sell") continue;
+  plan.moves.forEach((move, i) => {
     const pl = places[move.index];
-    const ids = unsold.slice(next, next + move.count);
-    next += move.count;
-    sales.push({ customerId: pl.customerId, name: pl.name, purchaseId: purchaseOf(pl), ids });
-    if (pl.kind === "sim") tickets[pl.index].push(...ids);
-  }
-  return { sales, tickets };
+    if (move.kind === "sell" && pl.kind === "sim") tickets[pl.index].push(...moved[i]);
+  });
+  return tickets;
 }
 
 /** Every simulated buyer's purchase id; requests that have none yet get their row now, with the status this batch leaves them in. */

@@ -2,27 +2,40 @@ import "server-only";
 import type { Tx } from "@/lib/db/client";
 
 // Ticket rows: a release inserts them (vendor, released at), a sale marks them (purchase, buyer,
-// sold at). Called inside a pool batch, with the event row locked by the caller.
+// sold at) — or, for a ticket released and sold in the same batch, the insert writes both.
+// Sales always take the event's oldest unsold tickets first, so the unsold tickets of a run
+// are always the newest ones: every sale is a run of consecutive tickets of the event.
+// Called inside a pool batch, with the event row locked by the caller.
 
-const CHUNK = 500;
+const ROWS_PER_INSERT = 2_000;
 
-/** Inserts one ticket per vendor id given (in order); returns the new ticket ids in the same order. */
-export async function insertTickets(tx: Tx, eventId: number, run: number, vendorIds: number[], now: Date): Promise<bigint[]> {
+/** Who buys a ticket: a simulated customer (customerId) or a real buyer, and the purchase it fills. */
+export type Buyer = { customerId: number | null; name: string; purchaseId: bigint };
+
+/**
+ * Inserts the batch's new tickets, one per vendor id given, in order; the first `soldTo.length`
+ * of them are sold in this same batch and are written sold at once (no second write). Returns
+ * the new ticket ids in the same order.
+ */
+export async function insertTickets(tx: Tx, eventId: number, run: number, vendorIds: number[], soldTo: Buyer[], now: Date): Promise<bigint[]> {
   if (vendorIds.length === 0) return [];
   let firstId: bigint | null = null;
-  for (let i = 0; i < vendorIds.length; i += CHUNK) {
-    const chunk = vendorIds.slice(i, i + CHUNK);
-    await tx.$executeRawUnsafe(
-      `INSERT INTO Ticket (eventId, run, vendorId, releasedAt) VALUES ${chunk.map(() => "(?,?,?,?)").join(",")}`,
-      ...chunk.flatMap((v) => [eventId, run, v, now]),
-    );
+  for (let i = 0; i < vendorIds.length; i += ROWS_PER_INSERT) {
+    const params: unknown[] = [];
+    const rows: string[] = [];
+    for (let k = i; k < Math.min(i + ROWS_PER_INSERT, vendorIds.length); k++) {
+      const b = soldTo[k];
+      params.push(eventId, run, vendorIds[k], now, b ? b.customerId : null, b ? b.name : null, b ? b.purchaseId : null, b ? now : null);
+      rows.push("(?,?,?,?,?,?,?,?)");
+    }
+    await tx.$executeRawUnsafe(`INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ${rows.join(",")}`, ...params);
     if (firstId === null) {
       const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
       firstId = BigInt(row.id);
     }
   }
   // Auto-increment ids only grow and we hold the event's lock, so this event's rows from
-  // firstId on are exactly the ones just inserted (ids need not be consecutive).
+  // firstId on are exactly the ones just inserted, in order (ids need not be consecutive).
   const rows = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT id FROM Ticket WHERE eventId = ? AND id >= ? ORDER BY id", eventId, firstId);
   if (rows.length !== vendorIds.length) throw new Error(`Inserted ${vendorIds.length} tickets but found ${rows.length}`);
   return rows.map((r) => BigInt(r.id));
@@ -41,7 +54,7 @@ export async function oldestUnsold(tx: Tx, eventId: number, run: number, count: 
   return rows.map((r) => BigInt(r.id));
 }
 
-export type Sale = { customerId: number | null; name: string; purchaseId: bigint; ids: bigint[] };
+export type Sale = Buyer & { ids: bigint[] };
 
 /**
  * Each sale is a run of consecutive tickets among the event's oldest unsold ones (locked

@@ -15,6 +15,16 @@ const n = (v: unknown) => Number(v ?? 0);
  * that shares no code with the app: counters, tickets, buyers and the event log agree.
  */
 export async function assertPoolInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; status: string }> {
+  // One consistent snapshot for every query, so that a sale still running cannot move between them.
+  await sql.query("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+  try {
+    return await checkInvariants(sql, eventId);
+  } finally {
+    await sql.query("COMMIT");
+  }
+}
+
+async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; status: string }> {
   const ev = await one(sql, "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ?", [eventId]);
   const released = n(ev.released);
   const sold = n(ev.sold);
@@ -35,17 +45,36 @@ export async function assertPoolInvariants(sql: mysql.Connection, eventId: numbe
 
   const logs = await one(
     sql,
-    `SELECT SUM(kind = 'RELEASED') AS released, SUM(kind = 'SOLD') AS sold, COUNT(DISTINCT CASE WHEN kind = 'SOLD' THEN ticketId END) AS soldTickets,
+    `SELECT SUM(CASE WHEN kind = 'RELEASED' THEN tickets END) AS released, SUM(CASE WHEN kind = 'SOLD' THEN tickets END) AS sold,
             MAX(available) AS maxAvailable, MAX(released) AS maxReleased, MIN(available) AS minAvailable
        FROM EventLog WHERE eventId = ? AND run = ?`,
     [eventId, ev.run],
   );
-  assert.equal(n(logs.released), released, "one RELEASED log row per released ticket");
-  assert.equal(n(logs.sold), sold, "one SOLD log row per sold ticket");
-  assert.equal(n(logs.soldTickets), sold, "no ticket is sold twice in the log");
+  assert.equal(n(logs.released), released, "the RELEASED log rows account for every released ticket");
+  assert.equal(n(logs.sold), sold, "the SOLD log rows account for every sold ticket");
   assert.ok(n(logs.maxAvailable) <= n(ev.maxTicketCapacity), `a log row shows ${logs.maxAvailable} available, above capacity ${ev.maxTicketCapacity}`);
   assert.ok(n(logs.minAvailable) >= 0, "no log row shows a negative pool");
   assert.ok(n(logs.maxReleased) <= n(ev.totalTickets), "no log row shows more released than the total");
+
+  // Each log row names a range of the event's tickets; joined back to the ticket rows, every
+  // ticket is in exactly one RELEASED row and, once sold, exactly one SOLD row naming its buyer.
+  for (const kind of ["RELEASED", "SOLD"] as const) {
+    const r = await one(
+      sql,
+      `SELECT COUNT(*) AS pairs, COUNT(DISTINCT t.id) AS tickets,
+              SUM(${kind === "SOLD" ? "t.soldAt IS NULL OR t.buyer <> l.actor" : "0"}) AS wrong,
+              (SELECT COUNT(*) FROM (SELECT l2.id FROM EventLog l2 JOIN Ticket t2 ON t2.id BETWEEN l2.ticketId AND l2.lastTicketId AND t2.eventId = l2.eventId AND t2.run = l2.run
+                 WHERE l2.eventId = ? AND l2.run = ? AND l2.kind = ? GROUP BY l2.id, l2.tickets HAVING COUNT(*) <> l2.tickets) x) AS miscounted
+         FROM EventLog l JOIN Ticket t ON t.id BETWEEN l.ticketId AND l.lastTicketId AND t.eventId = l.eventId AND t.run = l.run
+        WHERE l.eventId = ? AND l.run = ? AND l.kind = ?`,
+      [eventId, ev.run, kind, eventId, ev.run, kind],
+    );
+    const expected = kind === "RELEASED" ? released : sold;
+    assert.equal(n(r.tickets), expected, `${kind} log ranges cover ${r.tickets} tickets, not ${expected}`);
+    assert.equal(n(r.pairs), expected, `a ticket appears in two ${kind} log rows`);
+    assert.equal(n(r.wrong), 0, `${kind} log rows name tickets that are not theirs`);
+    assert.equal(n(r.miscounted), 0, `${kind} log rows whose ticket count does not match their range`);
+  }
 
   const purchases = await one(
     sql,

@@ -10,7 +10,7 @@ const event = (o: Partial<EventView> = {}): EventView => ({
   released: 0, sold: 0, available: 0, waiting: { vip: 0, regular: 0 }, maxTicketsPerBuyer: null,
   waitStats: { vip: { waiting: 0, served: 0, medianMs: null, p95Ms: null }, regular: { waiting: 0, served: 0, medianMs: null, p95Ms: null } }, vendors: [], customers: [], createdAt: "", updatedAt: "", ...o,
 });
-const log = (id: number, run = 1): LogEntry => ({ id: String(id), run, kind: "SOLD", actor: "C", vip: false, ticketId: String(id), message: `m${id}`, released: id, sold: id, available: 0, at: "2026-01-01T00:00:00Z" });
+const log = (id: number, run = 1): LogEntry => ({ id: String(id), run, kind: "SOLD", actor: "C", vip: false, ticketId: String(id), lastTicketId: String(id), tickets: 1, message: `m${id}`, released: id, sold: id, available: 0, at: "2026-01-01T00:00:00Z" });
 const ids = (s: ReturnType<typeof initialLiveState>) => s.feed.map((f) => (f.type === "log" ? f.entry.id : `gap:${f.count}`));
 
 describe("the dashboard's live state", () => {

@@ -64,6 +64,15 @@ describe("settling a batch of pool work", () => {
 });
 
 describe("batch size limit", () => {
+  it("gives waiting buyers their share of what is released, however fast the vendors", () => {
+    const vendors = Array.from({ length: 5 }, () => ({ want: 10_000 }));
+    const plan = planSettlement(pool({ totalTickets: 1_000_000, maxTicketCapacity: 100_000 }), vendors, [{ want: 3, allOrNothing: true }, { want: 2_000 }], 4_000);
+    assert.equal(plan.bought[0], 3, "the real buyer is served in this batch");
+    assert.ok(plan.bought[1] > 1_000, `the next buyer gets a share too (${plan.bought[1]})`);
+    assert.ok(plan.released.reduce((a, b) => a + b, 0) + plan.bought.reduce((a, b) => a + b, 0) <= 4_000);
+    assert.equal(plan.truncated, true);
+  });
+
   it("stops at the limit and says the rest is for the next batch", () => {
     const plan = planSettlement(pool({ maxTicketCapacity: 100 }), [{ want: 50 }], [{ want: 50 }], 60);
     assert.equal(plan.released[0] + plan.bought[0], 60);
