@@ -18,15 +18,15 @@ export async function removedAmong(tx: Tx, kind: ActorKind, ids: number[]): Prom
 }
 
 /** Adds each actor's tickets of this batch to its count and records its state. */
-export async function bumpActors(tx: Tx, kind: ActorKind, ids: number[], counts: number[], states: ActorState[]): Promise<void> {
-  if (ids.length === 0) return;
+export async function bumpActors(tx: Tx, kind: ActorKind, actors: { id: number; count: number; state: ActorState }[]): Promise<void> {
+  if (actors.length === 0) return;
   const { table, count: column } = TABLE[kind];
   const params: unknown[] = [];
-  const count = ids.map((id, i) => (params.push(id, counts[i]), "WHEN ? THEN ?")).join(" ");
-  const state = ids.map((id, i) => (params.push(id, states[i]), "WHEN ? THEN ?")).join(" ");
-  params.push(...ids);
+  const count = actors.map((a) => (params.push(a.id, a.count), "WHEN ? THEN ?")).join(" ");
+  const state = actors.map((a) => (params.push(a.id, a.state), "WHEN ? THEN ?")).join(" ");
+  params.push(...actors.map((a) => a.id));
   await tx.$executeRawUnsafe(
-    `UPDATE ${table} SET ${column} = ${column} + CASE id ${count} ELSE 0 END, state = CASE id ${state} ELSE state END WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NULL`,
+    `UPDATE ${table} SET ${column} = ${column} + CASE id ${count} ELSE 0 END, state = CASE id ${state} ELSE state END WHERE id IN (${actors.map(() => "?").join(",")}) AND removedAt IS NULL`,
     ...params,
   );
 }

@@ -35,7 +35,7 @@ export type Settlement =
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 /** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
-export const BATCH_LIMIT = 4_000;
+export const BATCH_LIMIT = 20_000;
 
 export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[]): Promise<Settlement> {
   return db().$transaction(async (tx) => {
@@ -95,13 +95,18 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
       now,
       eventId,
     );
-    await bumpActors(tx, "vendor", releases.map((r) => r.vendorId), plan.released, vendorStates);
-    await bumpActors(tx, "customer", buyers.map((b) => b.customerId), simBought, customerStates);
+    await bumpActors(tx, "vendor", changed(releases.map((r, i) => ({ id: r.vendorId, count: plan.released[i], state: vendorStates[i], was: r.state }))));
+    await bumpActors(tx, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
     if (plan.soldOut) await markActorsDone(tx, eventId);
     await appendLogs(tx, logs);
     const settledPurchases = finished.filter(({ pl }) => pl.kind === "real").map(({ pl }) => purchaseOf(pl));
     return { halted: false, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
   }, TX_OPTIONS);
+}
+
+/** Only actors this batch moved tickets for or changed the state of: a thousand waiting customers cost nothing. */
+function changed(actors: { id: number; count: number; state: ActorState; was: ActorState }[]): { id: number; count: number; state: ActorState }[] {
+  return actors.filter((a) => a.count > 0 || a.state !== a.was);
 }
 
 /** Served in full: working on; otherwise done when the sale is over, else waiting (or as it was, when the batch was cut short). */

@@ -8,7 +8,8 @@ export type Driver = ChildProcess & { exited: Promise<number | null>; totals: { 
 
 export function spawnDriver(url: string, eventId: number, mode: "drive" | "resume"): Driver {
   const child = fork(DRIVER, [url, String(eventId), mode], {
-    execArgv: ["--import", "tsx", "--conditions=react-server"],
+    // BENCH_CPU_PROF=<dir> writes a CPU profile of each driver process (node --cpu-prof).
+    execArgv: ["--import", "tsx", "--conditions=react-server", ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   }) as Driver;
   child.totals = null;
