@@ -31,7 +31,7 @@ export async function buyTicketsAction(eventId: number, _previous: BuyState, for
     const parsed = purchaseRequestSchema.safeParse({ buyer: values.buyer, ...numbersFromForm(form, ["quantity"]) });
     if (!parsed.success) return { ok: false, error: "You are not in the queue yet: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
     try {
-      const { purchase } = await buy(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { waitMs: 0, source: "WEB" });
+      const { purchase } = await buy(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { deadline: Date.now(), source: "WEB" });
       return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}.` };
     } catch (err) {
       // The page refreshes after any refusal, so the event shows SOLD_OUT too.

@@ -3,6 +3,7 @@ import type { ActorState } from "@/lib/contracts/event";
 import { db } from "@/lib/db/client";
 import { lockEvent } from "@/lib/db/lock";
 import { appendLogs } from "@/lib/log/append";
+import type { Settled } from "@/lib/purchases/notify";
 import { answerQueueSoldOut, finishPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
 import { bumpActors, markActorsDone, removedAmong } from "./actor-counters";
 import { allocate, idsOf } from "./allocate";
@@ -29,8 +30,8 @@ export type Settlement =
       customerStates: ActorState[];
       /** Actors removed (by any process) since they asked: their requests end here. */
       gone: { vendors: Set<number>; customers: Set<number> };
-      /** Real buyers' purchases this batch served or refused. */
-      settledPurchases: bigint[];
+      /** Real buyers' purchases this batch served or refused, with their outcome. */
+      settledPurchases: Settled[];
     };
 
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
@@ -99,7 +100,13 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     await bumpActors(tx, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
     if (plan.soldOut) await markActorsDone(tx, eventId);
     await appendLogs(tx, logs);
-    const settledPurchases = finished.filter(({ pl }) => pl.kind === "real").map(({ pl }) => purchaseOf(pl));
+    const settledPurchases = finished
+      .filter(({ pl }) => pl.kind === "real")
+      .map(({ pl, k }): Settled => {
+        const status = outcome[k] as "COMPLETED" | "SOLD_OUT";
+        const ticketIds = plan.moves.flatMap((m, i) => (m.kind === "sell" && m.index === k ? moved[i] : []));
+        return { id: purchaseOf(pl), status, ticketIds, completedAt: now, waitMs: status === "COMPLETED" ? now.getTime() - pl.at.getTime() : null };
+      });
     return { halted: false, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
   }, TX_OPTIONS);
 }

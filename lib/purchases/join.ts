@@ -22,7 +22,10 @@ export type JoinRequest = {
   requestHash: string;
 };
 
-type Pending = JoinRequest & { resolve: (id: bigint) => void; reject: (err: unknown) => void };
+/** A purchase just written to the queue: what its answer needs besides the outcome. */
+export type JoinedPurchase = { id: bigint; publicId: string; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
+
+type Pending = JoinRequest & { resolve: (joined: JoinedPurchase) => void; reject: (err: unknown) => void };
 
 /** Thrown to a request whose Idempotency-Key another request of the same batch is using. */
 export class SameKeyInBatch extends Error {}
@@ -34,7 +37,7 @@ class JoinQueue {
 
   constructor(private readonly eventId: number) {}
 
-  submit(req: JoinRequest): Promise<bigint> {
+  submit(req: JoinRequest): Promise<JoinedPurchase> {
     return new Promise((resolve, reject) => {
       this.pending.push({ ...req, resolve, reject });
       if (this.scheduled) return;
@@ -130,12 +133,15 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
       }
       const rows = accepted.length ? await tx.purchase.findMany({ where: { publicId: { in: accepted.map((a) => a.publicId) } }, select: { id: true, publicId: true } }) : [];
       const ids = new Map(rows.map((r) => [r.publicId, r.id]));
-      return { accepted: accepted.map((a) => ({ req: a.req, id: ids.get(a.publicId)! })), refused };
+      return { accepted: accepted.map((a) => ({ req: a.req, publicId: a.publicId, id: ids.get(a.publicId)! })), refused, now };
     },
     { maxWait: 30_000, timeout: 15_000 },
   );
   // Answer only after the commit: a refused same-key request then finds the row.
-  for (const a of outcome.accepted) a.req.resolve(a.id);
+  for (const a of outcome.accepted) {
+    const { buyer, vip, quantity } = a.req.input;
+    a.req.resolve({ id: a.id, publicId: a.publicId, buyer, vip, quantity, requestedAt: outcome.now });
+  }
   for (const r of outcome.refused) r.req.reject(r.err);
 }
 
@@ -144,7 +150,7 @@ export function isDuplicateKey(err: unknown): boolean {
   return e?.code === "P2002" || /Duplicate entry|Unique constraint/i.test(e?.message ?? "");
 }
 
-export function joinQueue(eventId: number, req: JoinRequest): Promise<bigint> {
+export function joinQueue(eventId: number, req: JoinRequest): Promise<JoinedPurchase> {
   const queues = singleton("join-queues", () => new Map<number, JoinQueue>());
   let q = queues.get(eventId);
   if (!q) {

@@ -1,9 +1,15 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import type { PurchaseStatus } from "@/lib/contracts/purchase";
 import { singleton } from "@/lib/platform/singleton";
 
 // In-process signal "this purchase changed", so a request waiting for its purchase wakes at
-// once when this process's batch served it. Another process serving it is seen by polling.
+// once when this process's batch served it — with the outcome itself, so the answer needs no
+// read of its own. Another process serving it is seen by polling (watch.ts), without data.
+
+/** What a batch decided for a real buyer's purchase. */
+export type Settled = { id: bigint; status: Exclude<PurchaseStatus, "QUEUED">; ticketIds: bigint[]; completedAt: Date; waitMs: number | null };
+
 function signals(): EventEmitter {
   return singleton("purchase-signals", () => {
     const emitter = new EventEmitter();
@@ -12,19 +18,22 @@ function signals(): EventEmitter {
   });
 }
 
-export function purchasesChanged(ids: bigint[]): void {
-  for (const id of ids) signals().emit(String(id));
+export function purchasesChanged(changes: (bigint | Settled)[]): void {
+  for (const c of changes) {
+    if (typeof c === "bigint") signals().emit(String(c), null);
+    else signals().emit(String(c.id), c);
+  }
 }
 
-/** Resolves when the purchase changes here, or after `ms`, whichever is first. */
-export function nextChange(id: bigint, ms: number): Promise<void> {
+/** Resolves when the purchase changes here (with the outcome when a batch here settled it), or with null after `ms`. */
+export function nextChange(id: bigint, ms: number): Promise<Settled | null> {
   return new Promise((resolve) => {
-    const done = () => {
+    const done = (settled: Settled | null) => {
       clearTimeout(timer);
       signals().off(String(id), done);
-      resolve();
+      resolve(settled);
     };
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(() => done(null), Math.max(0, ms));
     signals().once(String(id), done);
   });
 }

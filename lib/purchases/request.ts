@@ -4,8 +4,8 @@ import { AppError } from "@/lib/contracts/errors";
 import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
-import { isDuplicateKey, joinQueue, SameKeyInBatch } from "./join";
-import { nextChange } from "./notify";
+import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
+import { nextChange, type Settled } from "./notify";
 import { toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
 
@@ -14,17 +14,22 @@ import { watchPurchase } from "./watch";
 // request waits up to its budget for the outcome. With an Idempotency-Key, a retry — even one
 // racing the original — finds the same row (unique key) and never buys twice.
 
-export type PurchaseOptions = { idempotencyKey?: string; waitMs: number; source: "API" | "WEB" };
+/** `deadline`: when the request must be answered (its arrival plus its wait budget, in Date.now() ms). */
+export type PurchaseOptions = { idempotencyKey?: string; deadline: number; source: "API" | "WEB" };
+
+/** A purchase just written to the queue, with what its answer needs. */
+export type Entry = { id: bigint; replayed: boolean; joined?: JoinedPurchase };
 
 /** The purchase row for this request: a new one in the queue, or the one an earlier request with the same key made. */
-export async function enterQueue(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<{ id: bigint; replayed: boolean }> {
+export async function enterQueue(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<Entry> {
   const requestHash = createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip])).digest("hex");
   if (options.idempotencyKey) {
     const earlier = await earlierPurchase(options.idempotencyKey, requestHash);
     if (earlier !== null) return { id: earlier, replayed: true };
   }
   try {
-    return { id: await joinQueue(eventId, { input, source: options.source, idempotencyKey: options.idempotencyKey, requestHash }), replayed: false };
+    const joined = await joinQueue(eventId, { input, source: options.source, idempotencyKey: options.idempotencyKey, requestHash });
+    return { id: joined.id, replayed: false, joined };
   } catch (err) {
     if (options.idempotencyKey && (err instanceof SameKeyInBatch || isDuplicateKey(err))) {
       const earlier = await earlierPurchase(options.idempotencyKey, requestHash);
@@ -43,9 +48,39 @@ async function earlierPurchase(key: string, requestHash: string): Promise<bigint
   return row.id;
 }
 
-/** The purchase once it is no longer QUEUED, or as it stands when the budget runs out. */
-export async function awaitOutcome(id: bigint, waitMs: number): Promise<PurchaseView> {
-  const deadline = Date.now() + waitMs;
+/**
+ * Waits, until the deadline, for the batch that serves a purchase this request just wrote. A
+ * batch in this process hands over the outcome itself, so the answer costs no read; otherwise
+ * (another process served it, or the deadline came) the database says how it stands.
+ * Call it before nudging the driver, so that the signal cannot come before the listener.
+ */
+export function awaitJoined(entry: Entry, eventId: number, deadline: number): Promise<PurchaseView> {
+  const joined = entry.joined;
+  if (!joined) return awaitOutcome(entry.id, deadline);
+  const unwatch = watchPurchase(entry.id);
+  return nextChange(entry.id, deadline - Date.now())
+    .then((settled) => (settled ? viewOfSettled(eventId, joined, settled) : awaitOutcome(entry.id, deadline)))
+    .finally(unwatch);
+}
+
+function viewOfSettled(eventId: number, j: JoinedPurchase, s: Settled): PurchaseView {
+  return {
+    purchaseId: j.publicId,
+    eventId,
+    buyer: j.buyer,
+    vip: j.vip,
+    quantity: j.quantity,
+    status: s.status,
+    ticketIds: s.ticketIds.map(Number),
+    requestedAt: j.requestedAt.toISOString(),
+    completedAt: s.completedAt.toISOString(),
+    position: null,
+    waitedMs: s.status === "COMPLETED" ? s.waitMs : null,
+  };
+}
+
+/** The purchase once it is no longer QUEUED, or as it stands at the deadline. */
+export async function awaitOutcome(id: bigint, deadline: number): Promise<PurchaseView> {
   let unwatch: (() => void) | undefined;
   try {
     for (;;) {

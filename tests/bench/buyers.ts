@@ -26,7 +26,7 @@ try {
   const results = await Promise.all(
     Array.from({ length: buyers }, (_, i) => {
       const t0 = Date.now();
-      return buy(id, { buyer: `Buyer ${i}`, quantity: 1 + (i % 3), vip: i % 10 === 0 }, { waitMs: 30_000, source: "API" }).then((r) => ({ ...r.purchase, took: Date.now() - t0 }));
+      return buy(id, { buyer: `Buyer ${i}`, quantity: 1 + (i % 3), vip: i % 10 === 0 }, { deadline: Date.now() + 30_000, source: "API" }).then((r) => ({ ...r.purchase, took: Date.now() - t0 }));
     }),
   );
   const answered = Date.now() - started;

@@ -50,7 +50,7 @@ describe("several app processes on one database", () => {
     const driver = spawnDriver(t.url, id, "drive");
     const { buy } = await import("../../lib/events/buy");
     const { engine } = await import("../../lib/engine/engine");
-    const { purchase } = await buy(id, { buyer: "Remote", quantity: 4, vip: false }, { waitMs: 20_000, source: "API" });
+    const { purchase } = await buy(id, { buyer: "Remote", quantity: 4, vip: false }, { deadline: Date.now() + 20_000, source: "API" });
     assert.equal(engine().isDriving(id), false, "this process does not drive the event");
     assert.equal(purchase.status, "COMPLETED");
     assert.equal(purchase.ticketIds.length, 4);

@@ -35,7 +35,7 @@ after(async () => {
 
 const base = { name: "Buy", ticketReleaseRate: 10, customerRetrievalRate: 10, vendors: 0, customers: 0, vipCustomers: 0 };
 const buy = (eventId: number, buyer: string, quantity: number, o: { vip?: boolean; key?: string; waitMs?: number } = {}) =>
-  purchases.buy(eventId, { buyer, quantity, vip: o.vip ?? false }, { idempotencyKey: o.key, waitMs: o.waitMs ?? 30_000, source: "API" });
+  purchases.buy(eventId, { buyer, quantity, vip: o.vip ?? false }, { idempotencyKey: o.key, deadline: Date.now() + (o.waitMs ?? 30_000), source: "API" });
 
 async function ticketsOf(purchaseId: string): Promise<number[]> {
   const [rows] = await t.sql.query("SELECT t.id FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE p.publicId = ? ORDER BY t.id", [purchaseId]);

@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 // 201 with the tickets when served within the wait budget (`Prefer: wait=N`, 0–30 s, default
 // 10 s); 202 while still in line; 409 sold_out. `Idempotency-Key` makes retries safe.
 export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
+  const arrived = Date.now(); // the wait budget counts from here, whatever comes before the answer
   const admin = isAdminRequest(req);
   limitPurchases(req.headers, admin);
   const eventId = await eventIdParam(ctx);
@@ -22,7 +23,7 @@ export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) 
     if (!key.success) throw new AppError("bad_request", key.error.issues[0].message);
     idempotencyKey = key.data;
   }
-  const { purchase, replayed } = await buy(eventId, input, { idempotencyKey, waitMs: waitBudgetMs(req.headers.get("prefer")), source: "API" });
+  const { purchase, replayed } = await buy(eventId, input, { idempotencyKey, deadline: arrived + waitBudgetMs(req.headers.get("prefer")), source: "API" });
   return answer(purchase, replayed);
 });
 
