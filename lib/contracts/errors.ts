@@ -13,6 +13,7 @@ export type ErrorCode =
   | "sold_out"
   | "rate_limited"
   | "db_unavailable"
+  | "overloaded"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
   sold_out: 409,
   rate_limited: 429,
+  overloaded: 503,
   db_unavailable: 503,
   internal: 500,
 };

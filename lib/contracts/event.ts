@@ -70,3 +70,49 @@ export type BuyerEvent = {
 export function isSoldOut(sale: { status?: string; totalTickets: number; sold: number }): boolean {
   return sale.status === "SOLD_OUT" || sale.sold >= sale.totalTickets;
 }
+
+/**
+ * What an SSE `update` says about the event: every scalar field, and the vendors and customers
+ * that changed (`partial`), with the ids of those that left — or, without `partial`, the whole
+ * lists. A thousand actors cost a message only the rows that moved.
+ */
+export type EventDelta = Omit<EventView, "vendors" | "customers"> & {
+  vendors: VendorView[];
+  customers: CustomerView[];
+  partial?: true;
+  removed?: { vendors: number[]; customers: number[] };
+};
+
+/** The delta that turns `prev` into `next` (a whole view when the run changed). */
+export function diffEvent(prev: EventView, next: EventView): EventDelta {
+  if (prev.run !== next.run || prev.id !== next.id) return next;
+  const changed = <T extends { id: number }>(before: T[], after: T[]): { rows: T[]; removed: number[] } => {
+    const old = new Map(before.map((a) => [a.id, a]));
+    const rows = after.filter((a) => !sameRow(old.get(a.id), a));
+    const present = new Set(after.map((a) => a.id));
+    return { rows, removed: before.filter((a) => !present.has(a.id)).map((a) => a.id) };
+  };
+  const vendors = changed(prev.vendors, next.vendors);
+  const customers = changed(prev.customers, next.customers);
+  return { ...next, vendors: vendors.rows, customers: customers.rows, partial: true, removed: { vendors: vendors.removed, customers: customers.removed } };
+}
+
+function sameRow(a: object | undefined, b: object): boolean {
+  if (!a) return false;
+  for (const k of Object.keys(b) as (keyof typeof b)[]) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Applies an update's delta to the event as last known; actors stay in id order. */
+export function applyDelta(prev: EventView, delta: EventDelta | EventView): EventView {
+  const { partial, removed, ...rest } = delta as EventDelta;
+  if (!partial || prev.run !== delta.run || prev.id !== delta.id) return rest;
+  const merge = <T extends { id: number }>(before: T[], changed: T[], gone: number[] = []): T[] => {
+    if (changed.length === 0 && gone.length === 0) return before;
+    const byId = new Map(before.map((a) => [a.id, a]));
+    for (const id of gone) byId.delete(id);
+    for (const a of changed) byId.set(a.id, a);
+    return [...byId.values()].sort((x, y) => x.id - y.id);
+  };
+  return { ...rest, vendors: merge(prev.vendors, delta.vendors, removed?.vendors), customers: merge(prev.customers, delta.customers, removed?.customers) };
+}

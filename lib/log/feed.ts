@@ -3,29 +3,43 @@ import { isDbUnavailable } from "@/lib/contracts/errors";
 import type { LogEntry } from "@/lib/contracts/log";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
-import { lastLogId, logsAfter } from "./read";
+import { countBetween, lastLogId, logsAfter, recentLogs } from "./read";
+import { sseComment, sseMessage } from "./sse";
 
 // Live updates read the event log (the outbox), so any app instance can serve any page.
-// One feed per event per process polls the log at most 10 times a second and fans out to
-// every open stream: a sale writing 20,000 rows a second still costs each browser ≤ 10
-// messages a second, and the database a couple of queries per poll, however many watch.
-// What a message carries besides the log rows (the event's view) comes from the layer above,
-// through `load`: the log knows rows and cursors, not what an event looks like.
+// One feed per event per process polls the log at most 10 times a second, and each message is
+// serialised once and the same bytes go to every open stream: a sale writing 20,000 rows a
+// second costs each browser ≤ 10 messages a second, and thousands of browsers cost the
+// database nothing more. What a message says about the event (its view, and the change since
+// the last one) comes from the layer above through `source`: the log knows rows and cursors.
 
-export type FeedMessage<V> =
-  | { type: "update"; event: V; logs: LogEntry[]; skipped: number; cursor: bigint }
-  | { type: "db"; status: "down" | "up"; cursor: bigint };
+export type FeedSource<V> = {
+  load: () => Promise<V>;
+  /** What an update sends: the change from `prev` to `next`. */
+  diff: (prev: V, next: V) => unknown;
+};
 
-type Listener<V> = (m: FeedMessage<V>) => void;
+/** An open stream, as the feed sees it: it takes frames, and can fall behind. */
+export type FeedClient = { offer: (frame: Uint8Array) => void };
 
 const POLL_MS = 100;
 const IDLE_REFRESH_MS = 2_000;
 const MAX_ROWS = 200;
+const RING = 200;
+const SNAPSHOT_LOGS = 50;
+/** A resuming browser is told how many rows it missed, counted up to this many (a forged id costs no full count). */
+const SKIPPED_CAP = 100_000;
+const HEARTBEAT_MS = 15_000;
 
-class EventFeed<V> {
+export class EventFeed<V> {
   cursor = 0n;
-  private readonly listeners = new Set<Listener<V>>();
+  private view: V | undefined;
+  /** The newest log rows, oldest first: the snapshot's log, and what a resuming browser missed. */
+  private ring: LogEntry[] = [];
+  private snapshot: Uint8Array | undefined;
+  private readonly clients = new Set<FeedClient>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly heartbeat: NodeJS.Timeout;
   private lastSent = 0;
   private dbDown = false;
   private closed = false;
@@ -33,27 +47,59 @@ class EventFeed<V> {
 
   constructor(
     readonly eventId: number,
-    private readonly load: () => Promise<V>,
+    private readonly source: FeedSource<V>,
     private readonly onEmpty: () => void,
   ) {
-    this.ready = lastLogId(eventId).then((id) => {
-      this.cursor = id;
+    this.ready = (async () => {
+      const cursor = await lastLogId(eventId);
+      const [view, logs] = await Promise.all([source.load(), recentLogs(eventId, RING, cursor)]);
+      this.cursor = cursor;
+      this.view = view;
+      this.ring = logs.reverse();
+      this.lastSent = Date.now();
       this.schedule(POLL_MS);
-    });
+    })();
     this.ready.catch(() => this.close());
+    const beat = sseComment("heartbeat");
+    this.heartbeat = setInterval(() => this.broadcast(beat), HEARTBEAT_MS);
   }
 
-  add(l: Listener<V>): () => void {
-    this.listeners.add(l);
+  get size(): number {
+    return this.clients.size;
+  }
+
+  add(c: FeedClient): () => void {
+    this.clients.add(c);
     return () => {
-      this.listeners.delete(l);
-      if (this.listeners.size === 0) this.close();
+      this.clients.delete(c);
+      if (this.clients.size === 0) this.close();
     };
+  }
+
+  /** The whole event and its newest log rows, built once per change and shared by every new or resyncing stream. */
+  snapshotFrame(): Uint8Array {
+    this.snapshot ??= sseMessage("snapshot", this.cursor, { event: this.view, logs: this.ring.slice(-SNAPSHOT_LOGS).reverse(), at: this.ring.at(-1)?.at ?? new Date().toISOString() });
+    return this.snapshot;
+  }
+
+  /**
+   * For a browser resuming after row `from`: the event and the rows it missed (the newest the
+   * feed holds, with a count of older ones left out). Null for a cursor that is not one of ours
+   * (send a snapshot).
+   */
+  async resumeFrame(from: bigint): Promise<Uint8Array | null> {
+    if (from > this.cursor || from <= 0n) return null;
+    const cursor = this.cursor;
+    const logs = this.ring.filter((e) => BigInt(e.id) > from);
+    const oldestHeld = this.ring[0] ? BigInt(this.ring[0].id) : cursor + 1n;
+    const skipped = from < oldestHeld - 1n && this.ring.length >= RING ? await countBetween(this.eventId, from, oldestHeld - 1n, SKIPPED_CAP) : 0;
+    return sseMessage("update", cursor, { event: this.view, logs, skipped, at: logs.at(-1)?.at ?? new Date().toISOString() });
   }
 
   private close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    clearInterval(this.heartbeat);
     this.onEmpty();
   }
 
@@ -61,8 +107,8 @@ class EventFeed<V> {
     if (!this.closed) this.timer = setTimeout(() => void this.poll(), ms);
   }
 
-  private emit(m: FeedMessage<V>): void {
-    for (const l of this.listeners) l(m);
+  private broadcast(frame: Uint8Array): void {
+    for (const c of this.clients) c.offer(frame);
   }
 
   private async poll(): Promise<void> {
@@ -70,20 +116,25 @@ class EventFeed<V> {
       const batch = await logsAfter(this.eventId, this.cursor, MAX_ROWS);
       const stale = Date.now() - this.lastSent > IDLE_REFRESH_MS;
       if (batch.entries.length > 0 || stale || this.dbDown) {
-        const event = await this.load();
+        const view = await this.source.load();
+        const delta = this.view === undefined ? view : this.source.diff(this.view, view);
+        this.view = view;
         this.cursor = batch.lastId;
+        this.ring = [...this.ring, ...batch.entries].slice(-RING);
+        this.snapshot = undefined;
         this.lastSent = Date.now();
         if (this.dbDown) {
           this.dbDown = false;
-          this.emit({ type: "db", status: "up", cursor: this.cursor });
+          this.broadcast(sseMessage("db", this.cursor, { status: "up" }));
         }
-        this.emit({ type: "update", event, logs: batch.entries, skipped: batch.skipped, cursor: this.cursor });
+        const at = batch.entries.at(-1)?.at ?? new Date().toISOString();
+        this.broadcast(sseMessage("update", this.cursor, { event: delta, logs: batch.entries, skipped: batch.skipped, at }));
       }
       this.schedule(POLL_MS);
     } catch (err) {
       if (!this.dbDown && isDbUnavailable(err)) {
         this.dbDown = true;
-        this.emit({ type: "db", status: "down", cursor: this.cursor });
+        this.broadcast(sseMessage("db", this.cursor, { status: "down" }));
       } else if (!isDbUnavailable(err)) {
         logger().error({ err, eventId: this.eventId }, "live feed poll failed");
       }
@@ -92,23 +143,17 @@ class EventFeed<V> {
   }
 }
 
-/** Subscribes to an event's feed; resolves once the feed knows its cursor. */
-export async function subscribe<V>(eventId: number, load: () => Promise<V>, listener: Listener<V>): Promise<{ cursor: bigint; unsubscribe: () => void }> {
+/** The event's feed in this process, ready (its first read done); an unknown event rejects. */
+export async function feedOf<V>(eventId: number, source: FeedSource<V>): Promise<EventFeed<V>> {
   const feeds = singleton("live-feeds", () => new Map<number, EventFeed<unknown>>());
   let feed = feeds.get(eventId) as EventFeed<V> | undefined;
   if (!feed) {
-    const created: EventFeed<V> = new EventFeed(eventId, load, () => {
+    const created: EventFeed<V> = new EventFeed(eventId, source, () => {
       if (feeds.get(eventId) === created) feeds.delete(eventId);
     });
     feeds.set(eventId, created as EventFeed<unknown>);
     feed = created;
   }
-  const unsubscribe = feed.add(listener);
-  try {
-    await feed.ready;
-  } catch (err) {
-    unsubscribe();
-    throw err;
-  }
-  return { cursor: feed.cursor, unsubscribe };
+  await feed.ready;
+  return feed;
 }

@@ -35,3 +35,15 @@ export async function lastLogId(eventId: number): Promise<bigint> {
   const row = await db().eventLog.findFirst({ where: { eventId }, orderBy: { id: "desc" }, select: { id: true } });
   return row?.id ?? 0n;
 }
+
+/** How many of the event's log rows lie in (after, upTo], counting no further than `cap`. */
+export async function countBetween(eventId: number, after: bigint, upTo: bigint, cap: number): Promise<number> {
+  const [row] = await db().$queryRawUnsafe<{ n: bigint }[]>(
+    "SELECT COUNT(*) AS n FROM (SELECT 1 FROM EventLog WHERE eventId = ? AND id > ? AND id <= ? LIMIT ?) capped",
+    eventId,
+    after,
+    upTo,
+    cap,
+  );
+  return Number(row.n);
+}

@@ -1,79 +1,54 @@
 import "server-only";
-import type { LogEntry } from "@/lib/contracts/log";
-import { subscribe, type FeedMessage } from "./feed";
-import { recentLogs, logsAfter } from "./read";
-import { parseLastEventId, sseComment, sseMessage, sseRetry } from "./sse";
+import { AppError } from "@/lib/contracts/errors";
+import { env } from "@/lib/platform/env";
+import { singleton } from "@/lib/platform/singleton";
+import { feedOf, type EventFeed, type FeedClient, type FeedSource } from "./feed";
+import { parseLastEventId, sseRetry } from "./sse";
 
 // One browser's Server-Sent Events session on an event: a snapshot first (or, for a browser
-// resuming with Last-Event-ID, the rows it missed), then the feed's coalesced updates, a
-// heartbeat to keep proxies open, and everything released when the client goes away.
+// resuming with Last-Event-ID, the rows it missed, when the feed still holds them), then the
+// feed's shared frames. A browser that stops reading never grows a queue here: frames that do
+// not fit are dropped and it gets one fresh snapshot when it reads again (coalesced); one that
+// stays behind too long is disconnected. Open streams are capped per process.
 
-const HEARTBEAT_MS = 15_000;
+// SSE_BUFFER_BYTES: what a stream may hold for a slow reader before frames are coalesced;
+// SSE_DROP_AFTER_MS: a reader behind for this long is dropped (EventSource reconnects).
 
-export type StreamSource<V> = { eventId: number; load: () => Promise<V>; lastEventId: string | null; signal: AbortSignal };
+const open = singleton("sse-open", () => ({ count: 0 }));
 
-export function sseResponse<V>({ eventId, load, lastEventId, signal }: StreamSource<V>): Response {
+export function openStreams(): number {
+  return open.count;
+}
+
+export type StreamRequest<V> = { eventId: number; source: FeedSource<V>; lastEventId: string | null; signal: AbortSignal };
+
+export async function sseResponse<V>({ eventId, source, lastEventId, signal }: StreamRequest<V>): Promise<Response> {
+  const max = env().SSE_MAX_CONNECTIONS;
+  if (open.count >= max) {
+    throw new AppError("overloaded", `This server already streams to ${max} browsers; try again in a moment`, { retryAfter: 5 });
+  }
+  const feed = await feedOf(eventId, source); // an unknown event is a 404 here, before any stream opens
   const resumeFrom = parseLastEventId(lastEventId);
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let open = true;
-      let ready = false;
-      const held: FeedMessage<V>[] = [];
-      const send = (chunk: Uint8Array) => {
-        if (!open) return;
-        try {
-          controller.enqueue(chunk);
-        } catch {
-          cleanup();
-        }
-      };
-      const deliver = (m: FeedMessage<V>) => {
-        if (m.type === "db") send(sseMessage("db", m.cursor, { status: m.status }));
-        else send(sseMessage("update", m.cursor, { event: m.event, logs: m.logs, skipped: m.skipped }));
-      };
-      const onFeed = (m: FeedMessage<V>) => (ready ? deliver(m) : held.push(m));
-
-      let unsubscribe = () => {};
-      const heartbeat = setInterval(() => send(sseComment("heartbeat")), HEARTBEAT_MS);
-      cleanup = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        unsubscribe();
-        try {
-          controller.close();
-        } catch {
-          /* already closed by the client */
-        }
-      };
-      signal.addEventListener("abort", () => cleanup(), { once: true });
-
-      try {
-        send(sseRetry(2_000));
-        const sub = await subscribe(eventId, load, onFeed);
-        unsubscribe = sub.unsubscribe;
-        const event = await load();
-        if (resumeFrom !== null && resumeFrom <= sub.cursor) {
-          const missed = resumeFrom < sub.cursor ? await logsAfter(eventId, resumeFrom, 200) : { entries: [] as LogEntry[], skipped: 0 };
-          const logs = missed.entries.filter((e) => BigInt(e.id) <= sub.cursor);
-          send(sseMessage("update", sub.cursor, { event, logs, skipped: missed.skipped }));
-        } else {
-          send(sseMessage("snapshot", sub.cursor, { event, logs: await recentLogs(eventId, 50, sub.cursor) }));
-        }
-        ready = true;
-        for (const m of held.splice(0)) if (m.type === "db" || m.cursor > sub.cursor) deliver(m);
-      } catch {
-        // The database is not answering: say so, and let EventSource reconnect after `retry`.
-        send(sseMessage("db", resumeFrom ?? 0n, { status: "down" }));
-        cleanup();
-      }
+  const first = (resumeFrom !== null && (await feed.resumeFrame(resumeFrom))) || feed.snapshotFrame();
+  let client: StreamClient | undefined;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        client = new StreamClient(controller, feed);
+        controller.enqueue(sseRetry(2_000));
+        controller.enqueue(first);
+        client.attach();
+        signal.addEventListener("abort", () => client?.close(), { once: true });
+      },
+      pull() {
+        client?.caughtUp();
+      },
+      cancel() {
+        client?.close();
+      },
     },
-    cancel() {
-      cleanup();
-    },
-  });
-
+    { highWaterMark: env().SSE_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
+  );
   return new Response(stream, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
@@ -82,4 +57,61 @@ export function sseResponse<V>({ eventId, load, lastEventId, signal }: StreamSou
       "x-accel-buffering": "no",
     },
   });
+}
+
+class StreamClient implements FeedClient {
+  private detach: (() => void) | undefined;
+  private behindSince = 0;
+  private closed = false;
+
+  constructor(
+    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
+    private readonly feed: Pick<EventFeed<unknown>, "add" | "snapshotFrame">,
+  ) {}
+
+  attach(): void {
+    open.count++;
+    this.detach = this.feed.add(this);
+  }
+
+  offer(frame: Uint8Array): void {
+    if (this.closed) return;
+    // Room left (the queue is under SSE_BUFFER_BYTES): the frame goes; it may pass the mark by one frame.
+    if ((this.controller.desiredSize ?? 0) > 0) {
+      if (this.behindSince === 0) return this.enqueue(frame);
+      return this.caughtUp();
+    }
+    this.behindSince ||= Date.now();
+    if (Date.now() - this.behindSince > env().SSE_DROP_AFTER_MS) this.close();
+  }
+
+  /** The reader took what it had: if frames were dropped meanwhile, one snapshot makes it whole again. */
+  caughtUp(): void {
+    if (this.closed || this.behindSince === 0) return;
+    if ((this.controller.desiredSize ?? 0) <= 0) return;
+    this.behindSince = 0;
+    this.enqueue(this.feed.snapshotFrame());
+  }
+
+  private enqueue(frame: Uint8Array): void {
+    try {
+      this.controller.enqueue(frame);
+    } catch {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.detach) {
+      open.count--;
+      this.detach();
+    }
+    try {
+      this.controller.close();
+    } catch {
+      /* already closed by the client */
+    }
+  }
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FEED_LIMIT, initialLiveState, liveReducer } from "../../app/events/[id]/live-state";
 import type { LogEntry } from "../../lib/contracts/log";
-import type { EventView } from "../../lib/contracts/event";
+import { applyDelta, diffEvent, type EventView } from "../../lib/contracts/event";
 import { parseLastEventId, sseMessage } from "../../lib/log/sse";
 
 const event = (o: Partial<EventView> = {}): EventView => ({
@@ -59,5 +59,27 @@ describe("SSE framing", () => {
     assert.equal(parseLastEventId("-1"), null);
     assert.equal(parseLastEventId("12abc"), null);
     assert.equal(parseLastEventId("9".repeat(30)), null);
+  });
+});
+
+describe("event deltas", () => {
+  const vendor = (id: number, released: number) => ({ id, name: `V${id}`, ownRate: false, state: "WORKING" as const, paused: false, ticketReleaseRate: 1, released });
+  it("sends only the actors that changed, and applying it gives the new view back", () => {
+    const before = event({ sold: 1, vendors: [vendor(1, 5), vendor(2, 7), vendor(3, 9)] });
+    const after = event({ sold: 3, vendors: [vendor(1, 5), vendor(2, 8), vendor(4, 0)] });
+    const delta = diffEvent(before, after);
+    assert.deepEqual(delta.vendors.map((v) => v.id), [2, 4]);
+    assert.deepEqual(delta.removed, { vendors: [3], customers: [] });
+    assert.deepEqual(applyDelta(before, delta), after);
+  });
+
+  it("sends the whole view when the run changes, and a whole view replaces what was known", () => {
+    const before = event({ vendors: [vendor(1, 5)] });
+    const reset = event({ run: 2, vendors: [vendor(1, 0)] });
+    assert.equal(diffEvent(before, reset), reset);
+    assert.deepEqual(applyDelta(before, reset), reset);
+    let s = initialLiveState(before, []);
+    s = liveReducer(s, { type: "update", event: diffEvent(before, event({ sold: 9, vendors: [vendor(1, 6)] })), logs: [], skipped: 0 });
+    assert.deepEqual([s.event.sold, s.event.vendors[0].released], [9, 6]);
   });
 });

@@ -1,5 +1,5 @@
 import type { LogEntry } from "@/lib/contracts/log";
-import type { EventView } from "@/lib/contracts/event";
+import { applyDelta, type EventDelta, type EventView } from "@/lib/contracts/event";
 
 // What the dashboard knows, and how each stream message (DESIGN §5) changes it. Pure, so the
 // rules — newest first, bounded, one run at a time, gaps marked — live in one place.
@@ -19,7 +19,7 @@ export type LiveState = {
 
 export type LiveAction =
   | { type: "snapshot"; event: EventView; logs: LogEntry[] }
-  | { type: "update"; event: EventView; logs: LogEntry[]; skipped: number }
+  | { type: "update"; event: EventDelta | EventView; logs: LogEntry[]; skipped: number }
   | { type: "db"; status: "up" | "down" }
   | { type: "transport"; transport: Transport }
   | { type: "applied"; event: EventView };
@@ -34,7 +34,9 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       // A snapshot is the whole truth (sent on every connection): the feed starts over.
       return { event: action.event, feed: feedFromNewestFirst(action.logs, action.event.run), transport: "live", db: "up" };
     case "update": {
-      const run = action.event.run;
+      // An update carries only what changed (the actors that moved): merged into what is known.
+      const event = applyDelta(state.event, action.event);
+      const run = event.run;
       const newest = newestLogId(state.feed);
       const fresh = action.logs.filter((e) => e.run === run && (newest === null || BigInt(e.id) > newest));
       const added: FeedItem[] = fresh.map(logItem).reverse();
@@ -43,7 +45,7 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
         added.push({ type: "gap", key: `gap-${fresh[0]?.id ?? Date.now()}`, run, count: action.skipped });
       }
       const kept = state.feed.filter((item) => item.run === run);
-      return { event: action.event, feed: [...added, ...kept].slice(0, FEED_LIMIT), transport: "live", db: "up" };
+      return { event, feed: [...added, ...kept].slice(0, FEED_LIMIT), transport: "live", db: "up" };
     }
     case "db":
       return state.db === action.status ? state : { ...state, db: action.status };

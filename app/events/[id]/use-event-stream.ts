@@ -2,11 +2,11 @@
 
 import { useEffect, useReducer } from "react";
 import type { LogEntry } from "@/lib/contracts/log";
-import type { EventView } from "@/lib/contracts/event";
+import type { EventDelta, EventView } from "@/lib/contracts/event";
 import { initialLiveState, liveReducer, type LiveAction, type LiveState } from "./live-state";
 
 type Snapshot = { event: EventView; logs: LogEntry[] };
-type Update = { event: EventView; logs: LogEntry[]; skipped: number };
+type Update = { event: EventDelta; logs: LogEntry[]; skipped: number };
 type DbStatus = { status: "up" | "down" };
 
 const RETRY_FIRST_MS = 1_000;
