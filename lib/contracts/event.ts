@@ -71,14 +71,18 @@ export function isSoldOut(sale: { status?: string; totalTickets: number; sold: n
   return sale.status === "SOLD_OUT" || sale.sold >= sale.totalTickets;
 }
 
+/** An actor row as an update sends it: the whole row when it is new, else its id and the fields that changed. */
+export type RowPatch<T extends { id: number }> = Partial<T> & { id: number };
+
 /**
- * What an SSE `update` says about the event: every scalar field, and the vendors and customers
- * that changed (`partial`), with the ids of those that left — or, without `partial`, the whole
- * lists. A thousand actors cost a message only the rows that moved.
+ * What an SSE `update` says about the event: every scalar field, and for vendors and customers
+ * only what changed (`partial`): new rows whole, changed rows as their changed fields, and the
+ * ids of those that left — or, without `partial`, the whole lists. A busy sale with a thousand
+ * actors then costs a message a few bytes per actor that moved, not the whole table.
  */
 export type EventDelta = Omit<EventView, "vendors" | "customers"> & {
-  vendors: VendorView[];
-  customers: CustomerView[];
+  vendors: RowPatch<VendorView>[];
+  customers: RowPatch<CustomerView>[];
   partial?: true;
   removed?: { vendors: number[]; customers: number[] };
 };
@@ -86,9 +90,18 @@ export type EventDelta = Omit<EventView, "vendors" | "customers"> & {
 /** The delta that turns `prev` into `next` (a whole view when the run changed). */
 export function diffEvent(prev: EventView, next: EventView): EventDelta {
   if (prev.run !== next.run || prev.id !== next.id) return next;
-  const changed = <T extends { id: number }>(before: T[], after: T[]): { rows: T[]; removed: number[] } => {
+  const changed = <T extends { id: number }>(before: T[], after: T[]): { rows: RowPatch<T>[]; removed: number[] } => {
     const old = new Map(before.map((a) => [a.id, a]));
-    const rows = after.filter((a) => !sameRow(old.get(a.id), a));
+    const rows: RowPatch<T>[] = [];
+    for (const a of after) {
+      const was = old.get(a.id);
+      if (!was) {
+        rows.push(a);
+        continue;
+      }
+      const patch = rowPatch(was, a);
+      if (patch) rows.push(patch);
+    }
     const present = new Set(after.map((a) => a.id));
     return { rows, removed: before.filter((a) => !present.has(a.id)).map((a) => a.id) };
   };
@@ -97,21 +110,23 @@ export function diffEvent(prev: EventView, next: EventView): EventDelta {
   return { ...next, vendors: vendors.rows, customers: customers.rows, partial: true, removed: { vendors: vendors.removed, customers: customers.removed } };
 }
 
-function sameRow(a: object | undefined, b: object): boolean {
-  if (!a) return false;
-  for (const k of Object.keys(b) as (keyof typeof b)[]) if (a[k] !== b[k]) return false;
-  return true;
+function rowPatch<T extends { id: number }>(was: T, now: T): RowPatch<T> | null {
+  let patch: RowPatch<T> | null = null;
+  for (const k of Object.keys(now) as (keyof T)[]) {
+    if (was[k] !== now[k]) (patch ??= { id: now.id } as RowPatch<T>)[k] = now[k];
+  }
+  return patch;
 }
 
 /** Applies an update's delta to the event as last known; actors stay in id order. */
 export function applyDelta(prev: EventView, delta: EventDelta | EventView): EventView {
   const { partial, removed, ...rest } = delta as EventDelta;
-  if (!partial || prev.run !== delta.run || prev.id !== delta.id) return rest;
-  const merge = <T extends { id: number }>(before: T[], changed: T[], gone: number[] = []): T[] => {
+  if (!partial || prev.run !== delta.run || prev.id !== delta.id) return rest as EventView;
+  const merge = <T extends { id: number }>(before: T[], changed: RowPatch<T>[], gone: number[] = []): T[] => {
     if (changed.length === 0 && gone.length === 0) return before;
     const byId = new Map(before.map((a) => [a.id, a]));
     for (const id of gone) byId.delete(id);
-    for (const a of changed) byId.set(a.id, a);
+    for (const patch of changed) byId.set(patch.id, { ...byId.get(patch.id), ...patch } as T);
     return [...byId.values()].sort((x, y) => x.id - y.id);
   };
   return { ...rest, vendors: merge(prev.vendors, delta.vendors, removed?.vendors), customers: merge(prev.customers, delta.customers, removed?.customers) };

@@ -25,6 +25,8 @@ export type FeedClient = { offer: (frame: Uint8Array) => void };
 const POLL_MS = 100;
 const IDLE_REFRESH_MS = 2_000;
 const MAX_ROWS = 200;
+/** Log rows an update carries at most (the newest); the rest are counted as skipped. A person reads ten a second, not a thousand. */
+const ROWS_PER_UPDATE = 10;
 const RING = 200;
 const SNAPSHOT_LOGS = 50;
 /** A resuming browser is told how many rows it missed, counted up to this many (a forged id costs no full count). */
@@ -128,7 +130,9 @@ export class EventFeed<V> {
           this.broadcast(sseMessage("db", this.cursor, { status: "up" }));
         }
         const at = batch.entries.at(-1)?.at ?? new Date().toISOString();
-        this.broadcast(sseMessage("update", this.cursor, { event: delta, logs: batch.entries, skipped: batch.skipped, at }));
+        const logs = batch.entries.slice(-ROWS_PER_UPDATE);
+        const skipped = batch.skipped + batch.entries.length - logs.length;
+        this.broadcast(sseMessage("update", this.cursor, { event: delta, logs, skipped, at }));
       }
       this.schedule(POLL_MS);
     } catch (err) {

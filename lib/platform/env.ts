@@ -14,7 +14,7 @@ const schema = z.object({
   PURCHASE_RATE_PER_SECOND: z.coerce.number().positive().default(20),
   PURCHASE_RATE_BURST: z.coerce.number().int().min(1).default(100),
   SSE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(8_000),
-  SSE_BUFFER_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(64 * 1024),
+  SSE_BUFFER_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(32 * 1024),
   SSE_DROP_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ENGINE_AUTOSTART: z

@@ -1,0 +1,122 @@
+import http from "node:http";
+import { admin, type Server } from "./server";
+
+// Thousands of live viewers on one instance during a sale: how fast their streams open, how
+// many messages each gets, how far behind the sale they are (receipt time minus the newest
+// change's "at"), what the server's memory does, and whether the sale keeps its speed.
+
+export type SseFigures = {
+  sseClients: number;
+  sseOpenSeconds: number;
+  sseMessagesPerClientPerSec: number;
+  sseP50LagMs: number;
+  sseP99LagMs: number;
+  rssMb: number;
+  sseDropped: number;
+  saleTicketsPerSecAlone: number;
+  saleTicketsPerSecWatched: number;
+  sseServerCpuPct: number;
+  sseLoadGenCpuPct: number;
+};
+
+function p(sorted: number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : NaN;
+}
+
+export async function sseBench(server: Server, log: (s: string) => void, o = { clients: 5_000, seconds: 10 }): Promise<SseFigures> {
+  const ev = await admin<{ id: number }>(server, "POST", "/api/events", {
+    name: "Watched sale",
+    totalTickets: 1_000_000,
+    maxTicketCapacity: 1_000,
+    ticketReleaseRate: 200,
+    customerRetrievalRate: 20,
+    vendors: 5,
+    customers: 50,
+    vipCustomers: 5,
+  });
+  await admin(server, "POST", `/api/events/${ev.id}/start`);
+  const sold = async () => (await admin<{ sold: number }>(server, "GET", `/api/events/${ev.id}`)).sold;
+  await new Promise((r) => setTimeout(r, 1_000));
+  let s0 = await sold();
+  await new Promise((r) => setTimeout(r, 3_000));
+  const alone = ((await sold()) - s0) / 3;
+  log(`  the sale alone: ${Math.round(alone)} tickets/s; opening ${o.clients} streams…`);
+
+  const { hostname, port } = new URL(server.url);
+  let counting = false;
+  let messages = 0;
+  let dropped = 0;
+  const lags: number[] = [];
+  const sockets: http.ClientRequest[] = [];
+  const t0 = performance.now();
+  let opened = 0;
+  await new Promise<void>((allOpen) => {
+    for (let i = 0; i < o.clients; i++) {
+      const req = http.get({ hostname, port, path: `/api/events/${ev.id}/stream`, agent: false, headers: { accept: "text/event-stream" } }, (res) => {
+        let first = true;
+        let tail = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const now = Date.now();
+          if (first) {
+            first = false;
+            if (++opened === o.clients) allOpen();
+          }
+          const text = tail + chunk;
+          let from = 0;
+          for (;;) {
+            const end = text.indexOf("\n\n", from);
+            if (end < 0) break;
+            if (counting && text.startsWith("event: update", from)) {
+              messages++;
+              const at = text.lastIndexOf('"at":"', end);
+              if (at > from) lags.push(now - Date.parse(text.slice(at + 6, at + 30)));
+            }
+            from = end + 2;
+          }
+          tail = text.slice(from);
+        });
+        res.on("end", () => dropped++);
+        res.on("error", () => dropped++);
+      });
+      req.on("error", () => {
+        dropped++;
+        if (++opened === o.clients) allOpen();
+      });
+      sockets.push(req);
+    }
+  });
+  const openSeconds = (performance.now() - t0) / 1000;
+  log(`  ${o.clients} streams open in ${openSeconds.toFixed(1)} s; measuring ${o.seconds} s`);
+  const cpu0 = server.cpuSeconds();
+  const gen0 = process.cpuUsage();
+  s0 = await sold();
+  const w0 = performance.now();
+  counting = true;
+  await new Promise((r) => setTimeout(r, o.seconds * 1000));
+  counting = false;
+  const wall = (performance.now() - w0) / 1000;
+  const watched = ((await sold()) - s0) / wall;
+  const rss = server.rssMb();
+  const cpu = (server.cpuSeconds() - cpu0) / wall;
+  const g = process.cpuUsage(gen0);
+  const gen = (g.user + g.system) / 1e6 / wall;
+  for (const s of sockets) s.destroy();
+  lags.sort((a, b) => a - b);
+  const figures: SseFigures = {
+    sseClients: o.clients,
+    sseOpenSeconds: Number(openSeconds.toFixed(1)),
+    sseMessagesPerClientPerSec: Number((messages / o.clients / wall).toFixed(1)),
+    sseP50LagMs: Math.round(p(lags, 0.5)),
+    sseP99LagMs: Math.round(p(lags, 0.99)),
+    rssMb: Math.round(rss),
+    sseDropped: dropped,
+    saleTicketsPerSecAlone: Math.round(alone),
+    saleTicketsPerSecWatched: Math.round(watched),
+    sseServerCpuPct: Math.round(100 * cpu),
+    sseLoadGenCpuPct: Math.round(100 * gen),
+  };
+  log(`  ${figures.sseMessagesPerClientPerSec} messages per client per second, lag p50 ${figures.sseP50LagMs} ms, p99 ${figures.sseP99LagMs} ms; server RSS ${figures.rssMb} MB, ${figures.sseServerCpuPct} % of a core; load generator ${figures.sseLoadGenCpuPct} %; the sale ${Math.round(watched)} tickets/s (alone ${Math.round(alone)}); ${dropped} streams ended early`);
+  await admin(server, "POST", `/api/events/${ev.id}/stop`);
+  return figures;
+}
