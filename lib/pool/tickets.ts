@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db/client";
+import { valuesList, type Literal } from "@/lib/db/literal";
 
 // Ticket rows: a release inserts them (vendor, released at), a sale marks them (purchase, buyer,
 // sold at) — or, for a ticket released and sold in the same batch, the insert writes both.
@@ -21,14 +22,12 @@ export async function insertTickets(tx: Tx, eventId: number, run: number, vendor
   if (vendorIds.length === 0) return [];
   let firstId: bigint | null = null;
   for (let i = 0; i < vendorIds.length; i += ROWS_PER_INSERT) {
-    const params: unknown[] = [];
-    const rows: string[] = [];
+    const rows: Literal[][] = [];
     for (let k = i; k < Math.min(i + ROWS_PER_INSERT, vendorIds.length); k++) {
       const b = soldTo[k];
-      params.push(eventId, run, vendorIds[k], now, b ? b.customerId : null, b ? b.name : null, b ? b.purchaseId : null, b ? now : null);
-      rows.push("(?,?,?,?,?,?,?,?)");
+      rows.push([eventId, run, vendorIds[k], now, b ? b.customerId : null, b ? b.name : null, b ? b.purchaseId : null, b ? now : null]);
     }
-    await tx.$executeRawUnsafe(`INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ${rows.join(",")}`, ...params);
+    await tx.$executeRawUnsafe(`INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ${valuesList(rows)}`);
     if (firstId === null) {
       const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
       firstId = BigInt(row.id);
