@@ -23,7 +23,7 @@ export type JoinRequest = {
 };
 
 /** A purchase just written to the queue: what its answer needs besides the outcome. */
-export type JoinedPurchase = { id: bigint; publicId: string; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
+export type JoinedPurchase = { id: bigint; publicId: string; run: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
 
 type Pending = JoinRequest & { resolve: (joined: JoinedPurchase) => void; reject: (err: unknown) => void };
 
@@ -133,14 +133,14 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
       }
       const rows = accepted.length ? await tx.purchase.findMany({ where: { publicId: { in: accepted.map((a) => a.publicId) } }, select: { id: true, publicId: true } }) : [];
       const ids = new Map(rows.map((r) => [r.publicId, r.id]));
-      return { accepted: accepted.map((a) => ({ req: a.req, publicId: a.publicId, id: ids.get(a.publicId)! })), refused, now };
+      return { accepted: accepted.map((a) => ({ req: a.req, publicId: a.publicId, id: ids.get(a.publicId)! })), refused, now, run: ev.run };
     },
     { maxWait: 30_000, timeout: 15_000 },
   );
   // Answer only after the commit: a refused same-key request then finds the row.
   for (const a of outcome.accepted) {
     const { buyer, vip, quantity } = a.req.input;
-    a.req.resolve({ id: a.id, publicId: a.publicId, buyer, vip, quantity, requestedAt: outcome.now });
+    a.req.resolve({ id: a.id, publicId: a.publicId, run: outcome.run, buyer, vip, quantity, requestedAt: outcome.now });
   }
   for (const r of outcome.refused) r.req.reject(r.err);
 }

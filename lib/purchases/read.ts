@@ -2,7 +2,8 @@ import "server-only";
 import { AppError } from "@/lib/contracts/errors";
 import type { PurchaseStatus, PurchaseView } from "@/lib/contracts/purchase";
 import { db } from "@/lib/db/client";
-import { AHEAD_OF_SQL, aheadOfParams } from "./order";
+import { singleton } from "@/lib/platform/singleton";
+import { AHEAD_OF_SQL, aheadOfParams, SERVING_ORDER_SQL } from "./order";
 
 type Row = {
   id: bigint;
@@ -65,4 +66,48 @@ export async function findPurchaseOfEvent(publicId: string, eventId: number): Pr
     if (err instanceof AppError && err.code === "not_found") return null;
     throw err;
   }
+}
+
+type Standing = { status: PurchaseStatus; position: number | null };
+
+/**
+ * Where purchases stand now — status, and place in line while QUEUED — for many requests at
+ * once: the requests whose budgets run out together (a rush) cost one query per event, not a
+ * read and a count each.
+ */
+export function standingOf(eventId: number, run: number, id: bigint): Promise<Standing | undefined> {
+  const pending = singleton("standing-batches", () => new Map<string, { ids: Map<bigint, ((s: Standing | undefined) => void)[]> }>());
+  const key = `${eventId}:${run}`;
+  let batch = pending.get(key);
+  if (!batch) {
+    const created = { ids: new Map<bigint, ((s: Standing | undefined) => void)[]>() };
+    pending.set(key, created);
+    batch = created;
+    setImmediate(() => {
+      pending.delete(key);
+      void lookUp(eventId, run, created.ids);
+    });
+  }
+  const waiters = batch.ids.get(id) ?? [];
+  batch.ids.set(id, waiters);
+  return new Promise((resolve) => waiters.push(resolve));
+}
+
+async function lookUp(eventId: number, run: number, ids: Map<bigint, ((s: Standing | undefined) => void)[]>): Promise<void> {
+  const wanted = [...ids.keys()];
+  let found = new Map<bigint, Standing>();
+  try {
+    const rows = await db().$queryRawUnsafe<{ id: bigint; status: PurchaseStatus; position: bigint | null }[]>(
+      `SELECT p.id, p.status, q.position FROM Purchase p
+         LEFT JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY ${SERVING_ORDER_SQL}) AS position FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED') q ON q.id = p.id
+        WHERE p.id IN (${wanted.map(() => "?").join(",")})`,
+      eventId,
+      run,
+      ...wanted,
+    );
+    found = new Map(rows.map((r) => [BigInt(r.id), { status: r.status, position: r.status === "QUEUED" && r.position !== null ? Number(r.position) : null }]));
+  } catch {
+    // The caller reads the purchase itself (and meets the same error, with its own answer).
+  }
+  for (const [id, waiters] of ids) for (const w of waiters) w(found.get(id));
 }

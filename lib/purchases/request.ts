@@ -6,7 +6,7 @@ import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
 import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
 import { nextChange, type Settled } from "./notify";
-import { toPurchaseView } from "./read";
+import { standingOf, toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
 
 // A real buyer joins the event's one queue: the purchase row is written (QUEUED) under the
@@ -59,8 +59,18 @@ export function awaitJoined(entry: Entry, eventId: number, deadline: number): Pr
   if (!joined) return awaitOutcome(entry.id, deadline);
   const unwatch = watchPurchase(entry.id);
   return nextChange(entry.id, deadline - Date.now())
-    .then((settled) => (settled ? viewOfSettled(eventId, joined, settled) : awaitOutcome(entry.id, deadline)))
+    .then(async (settled) => {
+      if (settled) return viewOfSettled(eventId, joined, settled);
+      // The budget ran out (or another process served it): one shared lookup says where it stands.
+      const standing = await standingOf(eventId, joined.run, entry.id);
+      if (standing?.status === "QUEUED") return viewOfQueued(eventId, joined, standing.position);
+      return awaitOutcome(entry.id, deadline);
+    })
     .finally(unwatch);
+}
+
+function viewOfQueued(eventId: number, j: JoinedPurchase, position: number | null): PurchaseView {
+  return { purchaseId: j.publicId, eventId, buyer: j.buyer, vip: j.vip, quantity: j.quantity, status: "QUEUED", ticketIds: [], requestedAt: j.requestedAt.toISOString(), completedAt: null, position, waitedMs: null };
 }
 
 function viewOfSettled(eventId: number, j: JoinedPurchase, s: Settled): PurchaseView {
