@@ -1,4 +1,4 @@
-import { createTestDatabase, useDatabase } from "../../helpers/database";
+import { createTestDatabase } from "../../helpers/database";
 import { assertPoolInvariants } from "../../helpers/invariants";
 import { spawnDriver } from "../../helpers/spawn";
 
@@ -11,11 +11,13 @@ export const FLASH_SALE: SaleOptions = { tickets: 200_000, capacity: 10_000, ven
 
 export async function runSale(o: SaleOptions): Promise<{ ticketsPerSec: number; seconds: number; logRows: number; batches: number; status: string }> {
   const t = await createTestDatabase("bench");
-  useDatabase(t.url);
-  const { createEvent } = await import("../../../lib/events/create");
   try {
-    const id = await createEvent({ name: "Benchmark", totalTickets: o.tickets, maxTicketCapacity: o.capacity, ticketReleaseRate: o.release, customerRetrievalRate: o.buy, vendors: o.vendors, customers: o.customers, vipCustomers: Math.floor(o.customers / 10) });
-    await t.sql.query("UPDATE Event SET status = 'RUNNING' WHERE id = ?", [id]);
+    // Written with plain SQL: this process keeps no app state of its own (the driver process has it).
+    await t.sql.query("INSERT INTO Event (name, status, totalTickets, maxTicketCapacity, ticketReleaseRate, customerRetrievalRate, updatedAt) VALUES ('Benchmark', 'RUNNING', ?, ?, ?, ?, NOW(3))", [o.tickets, o.capacity, o.release, o.buy]);
+    const [[{ id }]] = (await t.sql.query("SELECT LAST_INSERT_ID() AS id")) as unknown as [[{ id: number }]];
+    const vip = Math.floor(o.customers / 10);
+    await t.sql.query("INSERT INTO Vendor (eventId, name, state) VALUES ?", [Array.from({ length: o.vendors }, (_, i) => [id, `Vendor ${i + 1}`, "WORKING"])]);
+    await t.sql.query("INSERT INTO Customer (eventId, name, vip, state) VALUES ?", [Array.from({ length: o.customers }, (_, i) => [id, i < vip ? `VIP customer ${i + 1}` : `Customer ${i + 1 - vip}`, i < vip, "WORKING"])]);
     const drivers = Array.from({ length: o.processes }, () => spawnDriver(t.url, id, "drive"));
     await Promise.all(drivers.map((d) => d.exited));
     const final = await assertPoolInvariants(t.sql, id);
