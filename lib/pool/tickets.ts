@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db/client";
 import { valuesList, type Literal } from "@/lib/db/literal";
+import { singleton } from "@/lib/platform/singleton";
 
 // Ticket rows: a release inserts them (vendor, released at), a sale marks them (purchase, buyer,
 // sold at) — or, for a ticket released and sold in the same batch, the insert writes both.
@@ -8,7 +9,7 @@ import { valuesList, type Literal } from "@/lib/db/literal";
 // are always the newest ones: every sale is a run of consecutive tickets of the event.
 // Called inside a pool batch, with the event row locked by the caller.
 
-const ROWS_PER_INSERT = 2_000;
+const ROWS_PER_INSERT = 10_000;
 
 /** Who buys a ticket: a simulated customer (customerId) or a real buyer, and the purchase it fills. */
 export type Buyer = { customerId: number | null; name: string; purchaseId: bigint };
@@ -20,6 +21,8 @@ export type Buyer = { customerId: number | null; name: string; purchaseId: bigin
  */
 export async function insertTickets(tx: Tx, eventId: number, run: number, vendorIds: number[], soldTo: Buyer[], now: Date): Promise<bigint[]> {
   if (vendorIds.length === 0) return [];
+  const consecutive = await consecutiveIds(tx);
+  const ids: bigint[] = [];
   let firstId: bigint | null = null;
   for (let i = 0; i < vendorIds.length; i += ROWS_PER_INSERT) {
     const rows: Literal[][] = [];
@@ -28,16 +31,35 @@ export async function insertTickets(tx: Tx, eventId: number, run: number, vendor
       rows.push([eventId, run, vendorIds[k], now, b ? b.customerId : null, b ? b.name : null, b ? b.purchaseId : null, b ? now : null]);
     }
     await tx.$executeRawUnsafe(`INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ${valuesList(rows)}`);
-    if (firstId === null) {
-      const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
-      firstId = BigInt(row.id);
-    }
+    const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
+    const first = BigInt(row.id);
+    firstId ??= first;
+    if (consecutive) for (let k = 0; k < rows.length; k++) ids.push(first + BigInt(k));
+  }
+  if (consecutive) {
+    // One multi-row INSERT gets consecutive ids in this lock mode; a count (no rows sent) confirms it.
+    const [check] = await tx.$queryRawUnsafe<{ n: bigint }[]>("SELECT COUNT(*) AS n FROM Ticket WHERE eventId = ? AND id >= ? AND id <= ?", eventId, ids[0], ids[ids.length - 1]);
+    if (Number(check.n) === ids.length) return ids;
   }
   // Auto-increment ids only grow and we hold the event's lock, so this event's rows from
   // firstId on are exactly the ones just inserted, in order (ids need not be consecutive).
-  const rows = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT id FROM Ticket WHERE eventId = ? AND id >= ? ORDER BY id", eventId, firstId);
-  if (rows.length !== vendorIds.length) throw new Error(`Inserted ${vendorIds.length} tickets but found ${rows.length}`);
-  return rows.map((r) => BigInt(r.id));
+  const found = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT id FROM Ticket WHERE eventId = ? AND id >= ? ORDER BY id", eventId, firstId);
+  if (found.length !== vendorIds.length) throw new Error(`Inserted ${vendorIds.length} tickets but found ${found.length}`);
+  return found.map((r) => BigInt(r.id));
+}
+
+/**
+ * Whether a multi-row INSERT gets consecutive auto-increment ids: InnoDB's lock modes 0 and 1
+ * (MariaDB's default) guarantee it; mode 2 (MySQL 8's default) does not, and then the new ids
+ * are read back.
+ */
+async function consecutiveIds(tx: Tx): Promise<boolean> {
+  const known = singleton("autoinc-consecutive", () => ({ value: undefined as boolean | undefined }));
+  if (known.value === undefined) {
+    const [row] = await tx.$queryRawUnsafe<{ mode: bigint | number }[]>("SELECT @@innodb_autoinc_lock_mode AS mode");
+    known.value = Number(row.mode) <= 1;
+  }
+  return known.value;
 }
 
 /** The event's `count` oldest unsold tickets of the run, locked for this batch. */
