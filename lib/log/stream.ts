@@ -16,10 +16,6 @@ import { parseLastEventId, sseRetry } from "./sse";
 
 const open = singleton("sse-open", () => ({ count: 0 }));
 
-export function openStreams(): number {
-  return open.count;
-}
-
 export type StreamRequest<V> = { eventId: number; source: FeedSource<V>; lastEventId: string | null; signal: AbortSignal };
 
 export async function sseResponse<V>({ eventId, source, lastEventId, signal }: StreamRequest<V>): Promise<Response> {
