@@ -71,6 +71,7 @@ module.exports = {
           "^app/(page|layout|error|not-found)\\.tsx$",
           "^(instrumentation|playwright\\.config|prisma\\.config|next\\.config)\\.(ts|mjs)$",
           "^lib/generated/",
+          "^lib/server/standalone-entry\\.mjs$",
         ],
       },
       to: {},

@@ -1,11 +1,36 @@
 import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { diffEvent } from "@/lib/contracts/event";
-import { sseResponse } from "@/lib/log/stream";
+import { toAppError } from "@/lib/contracts/errors";
+import { parseId } from "@/lib/contracts/ids";
+import { sseResponse, sseToNode } from "@/lib/log/stream";
+import { singleton } from "@/lib/platform/singleton";
 import { getEventView } from "./view";
 
 // The live stream of one event (Server-Sent Events): the log's feed, with the event's view in
-// the snapshot and only what changed in each update.
+// the snapshot and only what changed in each update. Served by the route handler, or — under
+// `npm start` — straight from the Node server (see lib/server/standalone-entry.mjs).
+
+const source = (eventId: number) => ({ load: () => getEventView(eventId), diff: diffEvent });
 
 export function liveStream(eventId: number, req: Request): Promise<Response> {
-  return sseResponse({ eventId, source: { load: () => getEventView(eventId), diff: diffEvent }, lastEventId: req.headers.get("last-event-id"), signal: req.signal });
+  return sseResponse({ eventId, source: source(eventId), lastEventId: req.headers.get("last-event-id"), signal: req.signal });
+}
+
+/** GET /api/events/{id}/stream on a Node request; errors answer as the route would ({error}, 404, 503 + Retry-After). */
+export async function liveStreamNode(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
+  try {
+    const eventId = parseId(decodeURIComponent(rawId), "event");
+    await sseToNode(req, res, eventId, source(eventId));
+  } catch (err) {
+    const e = toAppError(err);
+    const retryAfter = e.details?.retryAfter;
+    res.writeHead(e.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...(retryAfter ? { "retry-after": String(retryAfter) } : {}) });
+    res.end(JSON.stringify(e.toJSON()));
+  }
+}
+
+/** Makes the Node fast path available to the server entry (called once at boot). */
+export function offerNodeStream(): void {
+  singleton("sse-node-handler", () => liveStreamNode);
 }

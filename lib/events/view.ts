@@ -17,14 +17,15 @@ export async function getEventView(id: number): Promise<EventView> {
     },
   });
   if (!ev) throw new AppError("not_found", `There is no event with id ${id}`);
-  const queue = await queueNow(id, ev.run);
+  const [queue, vipServed, regularServed] = await Promise.all([queueNow(id, ev.run), waitStats(id, ev.run, true), waitStats(id, ev.run, false)]);
   const waiting = { vip: 0, regular: 0 };
   const position = new Map<number, number>();
   queue.forEach((q, i) => {
     waiting[q.vip ? "vip" : "regular"]++;
     if (q.customerId !== null && !position.has(q.customerId)) position.set(q.customerId, i + 1);
   });
-  const [vipStats, regularStats] = await Promise.all([waitStats(id, ev.run, true, waiting.vip), waitStats(id, ev.run, false, waiting.regular)]);
+  const vipStats = { waiting: waiting.vip, ...vipServed };
+  const regularStats = { waiting: waiting.regular, ...regularServed };
   return {
     id: ev.id,
     name: ev.name,

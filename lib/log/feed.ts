@@ -23,6 +23,7 @@ export type FeedSource<V> = {
 export type FeedClient = { offer: (frame: Uint8Array) => void };
 
 const POLL_MS = 100;
+const RECHECK_MS = 25;
 const IDLE_REFRESH_MS = 2_000;
 const MAX_ROWS = 200;
 /** Log rows an update carries at most (the newest); the rest are counted as skipped. A person reads ten a second, not a thousand. */
@@ -114,10 +115,12 @@ export class EventFeed<V> {
   }
 
   private async poll(): Promise<void> {
+    const started = Date.now();
     try {
       const batch = await logsAfter(this.eventId, this.cursor, MAX_ROWS);
       const stale = Date.now() - this.lastSent > IDLE_REFRESH_MS;
-      if (batch.entries.length > 0 || stale || this.dbDown) {
+      const sent = batch.entries.length > 0 || stale || this.dbDown;
+      if (sent) {
         const view = await this.source.load();
         const delta = this.view === undefined ? view : this.source.diff(this.view, view);
         this.view = view;
@@ -134,7 +137,10 @@ export class EventFeed<V> {
         const skipped = batch.skipped + batch.entries.length - logs.length;
         this.broadcast(sseMessage("update", this.cursor, { event: delta, logs, skipped, at }));
       }
-      this.schedule(POLL_MS);
+      // After a message, the next comes no sooner than POLL_MS after this one began (≤ 10 a
+      // second, whatever the poll took); after an empty look, look again soon, so that rows
+      // landing just after a poll do not wait a whole period.
+      this.schedule(sent ? Math.max(10, POLL_MS - (Date.now() - started)) : RECHECK_MS);
     } catch (err) {
       if (!this.dbDown && isDbUnavailable(err)) {
         this.dbDown = true;

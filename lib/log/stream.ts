@@ -1,4 +1,5 @@
 import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
@@ -18,19 +19,31 @@ const open = singleton("sse-open", () => ({ count: 0 }));
 
 export type StreamRequest<V> = { eventId: number; source: FeedSource<V>; lastEventId: string | null; signal: AbortSignal };
 
-export async function sseResponse<V>({ eventId, source, lastEventId, signal }: StreamRequest<V>): Promise<Response> {
+/** The feed and the stream's first frame; throws (404, 503) before anything is sent. */
+async function openFeed<V>(eventId: number, source: FeedSource<V>, lastEventId: string | null): Promise<{ feed: EventFeed<V>; first: Uint8Array }> {
   const max = env().SSE_MAX_CONNECTIONS;
   if (open.count >= max) {
     throw new AppError("overloaded", `This server already streams to ${max} browsers; try again in a moment`, { retryAfter: 5 });
   }
   const feed = await feedOf(eventId, source); // an unknown event is a 404 here, before any stream opens
   const resumeFrom = parseLastEventId(lastEventId);
-  const first = (resumeFrom !== null && (await feed.resumeFrame(resumeFrom))) || feed.snapshotFrame();
+  return { feed, first: (resumeFrom !== null && (await feed.resumeFrame(resumeFrom))) || feed.snapshotFrame() };
+}
+
+const HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+export async function sseResponse<V>({ eventId, source, lastEventId, signal }: StreamRequest<V>): Promise<Response> {
+  const { feed, first } = await openFeed(eventId, source, lastEventId);
   let client: StreamClient | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        client = new StreamClient(controller, feed);
+        client = new StreamClient({ room: () => (controller.desiredSize ?? 0) > 0, write: (f) => controller.enqueue(f), end: () => controller.close() }, feed);
         controller.enqueue(sseRetry(2_000));
         controller.enqueue(first);
         client.attach();
@@ -45,15 +58,29 @@ export async function sseResponse<V>({ eventId, source, lastEventId, signal }: S
     },
     { highWaterMark: env().SSE_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
   );
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: HEADERS });
 }
+
+/**
+ * The same stream written straight to a Node response, for the server's fast path
+ * (lib/server/standalone-entry.mjs): one `write` per frame, without the web-stream pipe a
+ * route handler's Response goes through, which is what thousands of viewers cost.
+ */
+export async function sseToNode<V>(req: IncomingMessage, res: ServerResponse, eventId: number, source: FeedSource<V>): Promise<void> {
+  const lastEventId = req.headers["last-event-id"];
+  const { feed, first } = await openFeed(eventId, source, typeof lastEventId === "string" ? lastEventId : null);
+  res.writeHead(200, HEADERS);
+  const buffer = env().SSE_BUFFER_BYTES;
+  const client: StreamClient = new StreamClient({ room: () => res.writableLength < buffer, write: (f) => void res.write(f), end: () => res.end() }, feed);
+  res.write(sseRetry(2_000));
+  res.write(first);
+  client.attach();
+  res.on("drain", () => client.caughtUp());
+  res.on("close", () => client.close());
+}
+
+/** Where a stream's frames go: a web ReadableStream (the route handler) or a Node response (the server's fast path). */
+type Sink = { room: () => boolean; write: (frame: Uint8Array) => void; end: () => void };
 
 class StreamClient implements FeedClient {
   private detach: (() => void) | undefined;
@@ -61,7 +88,7 @@ class StreamClient implements FeedClient {
   private closed = false;
 
   constructor(
-    private readonly controller: ReadableStreamDefaultController<Uint8Array>,
+    private readonly sink: Sink,
     private readonly feed: Pick<EventFeed<unknown>, "add" | "snapshotFrame">,
   ) {}
 
@@ -73,8 +100,8 @@ class StreamClient implements FeedClient {
   offer(frame: Uint8Array): void {
     if (this.closed) return;
     // Room left (the queue is under SSE_BUFFER_BYTES): the frame goes; it may pass the mark by one frame.
-    if ((this.controller.desiredSize ?? 0) > 0) {
-      if (this.behindSince === 0) return this.enqueue(frame);
+    if (this.sink.room()) {
+      if (this.behindSince === 0) return this.write(frame);
       return this.caughtUp();
     }
     this.behindSince ||= Date.now();
@@ -83,15 +110,14 @@ class StreamClient implements FeedClient {
 
   /** The reader took what it had: if frames were dropped meanwhile, one snapshot makes it whole again. */
   caughtUp(): void {
-    if (this.closed || this.behindSince === 0) return;
-    if ((this.controller.desiredSize ?? 0) <= 0) return;
+    if (this.closed || this.behindSince === 0 || !this.sink.room()) return;
     this.behindSince = 0;
-    this.enqueue(this.feed.snapshotFrame());
+    this.write(this.feed.snapshotFrame());
   }
 
-  private enqueue(frame: Uint8Array): void {
+  private write(frame: Uint8Array): void {
     try {
-      this.controller.enqueue(frame);
+      this.sink.write(frame);
     } catch {
       this.close();
     }
@@ -105,7 +131,7 @@ class StreamClient implements FeedClient {
       this.detach();
     }
     try {
-      this.controller.close();
+      this.sink.end();
     } catch {
       /* already closed by the client */
     }

@@ -15,16 +15,14 @@ export async function queueNow(eventId: number, run: number): Promise<{ customer
   return rows.map((r) => ({ customerId: r.customerId === null ? null : Number(r.customerId), vip: Boolean(r.vip) }));
 }
 
-export async function waitStats(eventId: number, run: number, vip: boolean, waiting: number): Promise<WaitStats> {
-  const rows = await db().purchase.findMany({
-    where: { eventId, run, vip, status: "COMPLETED" },
-    orderBy: { id: "desc" },
-    select: { waitMs: true },
-    take: 1_000,
-  });
+/** How many of a class were served in the run, and the median and 95th-percentile wait of the latest 1,000. */
+export async function waitStats(eventId: number, run: number, vip: boolean): Promise<Omit<WaitStats, "waiting">> {
+  const [rows, served] = await Promise.all([
+    db().purchase.findMany({ where: { eventId, run, vip, status: "COMPLETED" }, orderBy: { id: "desc" }, select: { waitMs: true }, take: 1_000 }),
+    db().purchase.count({ where: { eventId, run, vip, status: "COMPLETED" } }),
+  ]);
   const waits = rows.map((r) => r.waitMs ?? 0).sort((a, b) => a - b);
-  const served = await db().purchase.count({ where: { eventId, run, vip, status: "COMPLETED" } });
-  return { waiting, served, medianMs: percentile(waits, 0.5), p95Ms: percentile(waits, 0.95) };
+  return { served, medianMs: percentile(waits, 0.5), p95Ms: percentile(waits, 0.95) };
 }
 
 /** Nearest-rank percentile (0 < p ≤ 1) of ascending values, or null when there are none. */

@@ -1,6 +1,7 @@
 import { closeDb } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { engine } from "@/lib/engine/engine";
+import { offerNodeStream } from "@/lib/events/live";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
@@ -14,6 +15,7 @@ export async function boot(): Promise<void> {
   if (once.done) return;
   once.done = true;
   const log = logger().child({ component: "boot" });
+  offerNodeStream();
 
   const attempt = async (): Promise<void> => {
     try {

@@ -34,7 +34,7 @@ export type Server = { url: string; proc: ChildProcess; cpuSeconds: () => number
 
 export async function startServer(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<Server> {
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const proc = spawn(process.execPath, [...prof, path.join(ROOT, ".next/standalone/server.js")], {
+  const proc = spawn(process.execPath, [...prof, path.join(ROOT, "lib/server/standalone-entry.mjs")], {
     cwd: ROOT,
     env: {
       ...process.env,
