@@ -1,9 +1,10 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { diffEvent } from "@/lib/contracts/event";
-import { toAppError } from "@/lib/contracts/errors";
 import { parseId } from "@/lib/contracts/ids";
 import { sseResponse, sseToNode } from "@/lib/log/stream";
+import { errorAnswer } from "@/lib/platform/http-error";
 import { singleton } from "@/lib/platform/singleton";
 import { getEventView } from "./view";
 
@@ -23,10 +24,10 @@ export async function liveStreamNode(req: IncomingMessage, res: ServerResponse, 
     const eventId = parseId(decodeURIComponent(rawId), "event");
     await sseToNode(req, res, eventId, source(eventId));
   } catch (err) {
-    const e = toAppError(err);
-    const retryAfter = e.details?.retryAfter;
-    res.writeHead(e.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...(retryAfter ? { "retry-after": String(retryAfter) } : {}) });
-    res.end(JSON.stringify(e.toJSON()));
+    const header = req.headers["x-request-id"];
+    const answer = errorAnswer(err, { method: "GET", path: req.url ?? "", requestId: (typeof header === "string" && header.slice(0, 100)) || randomUUID() });
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   }
 }
 

@@ -11,8 +11,16 @@ export class WaitingQueue<T extends { vip: boolean }> {
 
   /** Entries are kept in serving order, so every walk over them (answers included) follows it. */
   join(item: T): void {
-    this.entries.push({ item, vip: item.vip, at: Date.now(), seq: this.nextSeq++ });
-    this.entries.sort(byServingOrder);
+    const entry = { item, vip: item.vip, at: Date.now(), seq: this.nextSeq++ };
+    // Binary search for the first entry served after this one: a join costs O(log n), not a sort.
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byServingOrder(this.entries[mid], entry) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.entries.splice(lo, 0, entry);
   }
 
   /** Everyone waiting, in the order they are served. */

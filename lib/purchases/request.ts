@@ -5,7 +5,7 @@ import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
 import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
-import { nextChange, type Settled } from "./notify";
+import { nextChange } from "./notify";
 import { standingOf, toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
 
@@ -60,33 +60,21 @@ export function awaitJoined(entry: Entry, eventId: number, deadline: number): Pr
   const unwatch = watchPurchase(entry.id);
   return nextChange(entry.id, deadline - Date.now())
     .then(async (settled) => {
-      if (settled) return viewOfSettled(eventId, joined, settled);
+      if (settled) {
+        const waitedMs = settled.status === "COMPLETED" ? settled.waitMs : null;
+        return viewOfJoined(eventId, joined, { status: settled.status, ticketIds: settled.ticketIds.map(Number), completedAt: settled.completedAt.toISOString(), position: null, waitedMs });
+      }
       // The budget ran out (or another process served it): one shared lookup says where it stands.
       const standing = await standingOf(eventId, joined.run, entry.id);
-      if (standing?.status === "QUEUED") return viewOfQueued(eventId, joined, standing.position);
+      if (standing?.status === "QUEUED") return viewOfJoined(eventId, joined, { status: "QUEUED", ticketIds: [], completedAt: null, position: standing.position, waitedMs: null });
       return awaitOutcome(entry.id, deadline);
     })
     .finally(unwatch);
 }
 
-function viewOfQueued(eventId: number, j: JoinedPurchase, position: number | null): PurchaseView {
-  return { purchaseId: j.publicId, eventId, buyer: j.buyer, vip: j.vip, quantity: j.quantity, status: "QUEUED", ticketIds: [], requestedAt: j.requestedAt.toISOString(), completedAt: null, position, waitedMs: null };
-}
-
-function viewOfSettled(eventId: number, j: JoinedPurchase, s: Settled): PurchaseView {
-  return {
-    purchaseId: j.publicId,
-    eventId,
-    buyer: j.buyer,
-    vip: j.vip,
-    quantity: j.quantity,
-    status: s.status,
-    ticketIds: s.ticketIds.map(Number),
-    requestedAt: j.requestedAt.toISOString(),
-    completedAt: s.completedAt.toISOString(),
-    position: null,
-    waitedMs: s.status === "COMPLETED" ? s.waitMs : null,
-  };
+/** The answer for a purchase this request wrote, from what the join and the outcome say: no read. */
+function viewOfJoined(eventId: number, j: JoinedPurchase, now: Pick<PurchaseView, "status" | "ticketIds" | "completedAt" | "position" | "waitedMs">): PurchaseView {
+  return { purchaseId: j.publicId, eventId, buyer: j.buyer, vip: j.vip, quantity: j.quantity, requestedAt: j.requestedAt.toISOString(), ...now };
 }
 
 /** The purchase once it is no longer QUEUED, or as it stands at the deadline. */

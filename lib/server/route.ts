@@ -1,10 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { AppError, toAppError } from "@/lib/contracts/errors";
+import { AppError } from "@/lib/contracts/errors";
 import { fieldErrors } from "@/lib/contracts/event-input";
 import { parseId } from "@/lib/contracts/ids";
-import { logger } from "@/lib/platform/logger";
+import { errorAnswer } from "@/lib/platform/http-error";
 import { ADMIN_COOKIE, isAdmin, requireAdmin } from "./auth";
 
 // Route handlers are thin: parse → check the caller → call lib → small JSON answer.
@@ -18,13 +18,9 @@ export function route<C>(handler: Handler<C>): Handler<C> {
     try {
       return await handler(req, ctx);
     } catch (err) {
-      const e = toAppError(err);
-      if (e.code === "internal" || e.code === "db_unavailable") {
-        const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
-        logger().error({ err, requestId, method: req.method, path: new URL(req.url).pathname, code: e.code }, "request failed");
-      }
-      const retryAfter = e.details?.retryAfter;
-      return json(e.toJSON(), e.status, retryAfter ? { "retry-after": String(retryAfter) } : undefined);
+      const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+      const answer = errorAnswer(err, { method: req.method, path: new URL(req.url).pathname, requestId });
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
     }
   };
 }
