@@ -21,7 +21,7 @@ export function liveStream(eventId: number, req: Request): Promise<Response> {
 /** GET /api/events/{id}/stream on a Node request; errors answer as the route would ({error}, 404, 503 + Retry-After). */
 export async function liveStreamNode(req: IncomingMessage, res: ServerResponse, rawId: string): Promise<void> {
   try {
-    const eventId = parseId(decodeURIComponent(rawId), "event");
+    const eventId = parseId(rawId, "event") // ids are digits: an encoded segment is not one of ours;
     await sseToNode(req, res, eventId, source(eventId));
   } catch (err) {
     const header = req.headers["x-request-id"];

@@ -5,6 +5,7 @@ import { isSoldOut } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
+import { literal, valuesList } from "@/lib/db/literal";
 import { lockEventOrThrow } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { singleton } from "@/lib/platform/singleton";
@@ -75,12 +76,13 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
       const limit = ev.maxTicketsPerBuyer;
       const held = new Map<string, number>();
       if (limit !== null) {
-        const rows = await tx.purchase.groupBy({
-          by: ["buyer"],
-          where: { eventId, run: ev.run, buyer: { in: [...new Set(batch.map((b) => b.input.buyer))] }, status: { in: ["QUEUED", "COMPLETED"] } },
-          _sum: { quantity: true },
-        });
-        for (const r of rows) held.set(r.buyer.toLowerCase(), r._sum.quantity ?? 0);
+        const buyers = [...new Set(batch.map((b) => b.input.buyer))];
+        const sums = await tx.$queryRawUnsafe<{ buyer: string; held: unknown }[]>(
+          `SELECT buyer, SUM(quantity) AS held FROM Purchase WHERE eventId = ? AND run = ? AND status IN ('QUEUED', 'COMPLETED') AND buyer IN (${buyers.map(literal).join(",")}) GROUP BY buyer`,
+          eventId,
+          ev.run,
+        );
+        for (const r of sums) held.set(r.buyer.toLowerCase(), Number(r.held ?? 0));
       }
       const now = new Date();
       const accepted: { req: Pending; publicId: string }[] = [];
@@ -105,21 +107,17 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
         if (req.idempotencyKey) keys.add(req.idempotencyKey);
         accepted.push({ req, publicId: newPublicId() });
       }
+      let rows: { id: bigint; publicId: string }[] = [];
       if (accepted.length > 0) {
-        await tx.purchase.createMany({
-          data: accepted.map(({ req, publicId }) => ({
-            publicId,
-            eventId,
-            run: ev.run,
-            buyer: req.input.buyer,
-            vip: req.input.vip,
-            quantity: req.input.quantity,
-            source: req.source,
-            requestedAt: now,
-            idempotencyKey: req.idempotencyKey ?? null,
-            requestHash: req.requestHash,
-          })),
-        });
+        // One multi-row INSERT with the values as literals: an ORM createMany compiles a new
+        // query plan for every batch size, which cost more than the rows on the hot path.
+        await tx.$executeRawUnsafe(
+          `INSERT INTO Purchase (publicId, eventId, run, buyer, vip, quantity, source, requestedAt, idempotencyKey, requestHash) VALUES ${valuesList(
+            accepted.map(({ req, publicId }) => [publicId, eventId, ev.run, req.input.buyer, req.input.vip ? 1 : 0, req.input.quantity, req.source, now, req.idempotencyKey ?? null, req.requestHash]),
+          )}`,
+        );
+        // The event row is locked: this event's rows from the first new id on are exactly these.
+        rows = (await tx.$queryRawUnsafe<{ id: bigint | number; publicId: string }[]>("SELECT id, publicId FROM Purchase WHERE eventId = ? AND id >= LAST_INSERT_ID()", eventId)).map((r) => ({ id: BigInt(r.id), publicId: r.publicId }));
         const logs = accepted.map(({ req }) =>
           logRow({ eventId, run: ev.run }, ev, {
             kind: "QUEUED",
@@ -131,7 +129,6 @@ async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
         );
         await appendLogs(tx, logs);
       }
-      const rows = accepted.length ? await tx.purchase.findMany({ where: { publicId: { in: accepted.map((a) => a.publicId) } }, select: { id: true, publicId: true } }) : [];
       const ids = new Map(rows.map((r) => [r.publicId, r.id]));
       return { accepted: accepted.map((a) => ({ req: a.req, publicId: a.publicId, id: ids.get(a.publicId)! })), refused, now, run: ev.run };
     },

@@ -32,8 +32,8 @@ async function poll(): Promise<void> {
   if (ids.length === 0) return;
   try {
     for (let i = 0; i < ids.length; i += 1_000) {
-      const done = await db().purchase.findMany({ where: { id: { in: ids.slice(i, i + 1_000) }, status: { not: "QUEUED" } }, select: { id: true } });
-      purchasesChanged(done.map((d) => d.id));
+      const done = await db().$queryRawUnsafe<{ id: bigint | number }[]>(`SELECT id FROM Purchase WHERE id IN (${ids.slice(i, i + 1_000).join(",")}) AND status <> 'QUEUED'`);
+      purchasesChanged(done.map((d) => BigInt(d.id)));
     }
   } catch (err) {
     logger().warn({ err }, "watching queued purchases failed; retrying");

@@ -11,6 +11,9 @@ import { env } from "@/lib/platform/env";
 
 export const ADMIN_COOKIE = "ticketing_admin";
 
+/** What auth reads of a request's headers: a web `Headers`, or the Node fast path's view of its request. */
+export type HeaderSource = Pick<Headers, "get">;
+
 export type AdminMode = "token" | "loopback";
 
 export function adminMode(): AdminMode {
@@ -27,12 +30,12 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function isLoopback(headers: Headers): boolean {
+function isLoopback(headers: HeaderSource): boolean {
   const first = (headers.get("x-forwarded-for") ?? "").split(",")[0].trim();
   return first === "" || first === "127.0.0.1" || first === "::1" || first === "::ffff:127.0.0.1";
 }
 
-export function isAdmin(headers: Headers, cookie: string | undefined): boolean {
+export function isAdmin(headers: HeaderSource, cookie: string | undefined): boolean {
   const token = env().ADMIN_TOKEN;
   if (!token) return isLoopback(headers);
   const auth = headers.get("authorization") ?? "";
@@ -40,7 +43,7 @@ export function isAdmin(headers: Headers, cookie: string | undefined): boolean {
   return cookie !== undefined && same(cookie, adminCookieValue(token));
 }
 
-export function requireAdmin(headers: Headers, cookie: string | undefined): void {
+export function requireAdmin(headers: HeaderSource, cookie: string | undefined): void {
   if (isAdmin(headers, cookie)) return;
   if (adminMode() === "loopback") throw new AppError("forbidden", "Admin actions are allowed only from this machine until ADMIN_TOKEN is set");
   throw new AppError("unauthorized", "This needs an admin: sign in as the operator, or send Authorization: Bearer <ADMIN_TOKEN>");
@@ -52,6 +55,6 @@ export function checkToken(candidate: string): boolean {
 }
 
 /** The caller as pages see it: signed in (cookie or loopback), and whether a token is required at all. */
-export function adminSession(headers: Headers, cookie: string | undefined): { admin: boolean; mode: AdminMode } {
+export function adminSession(headers: HeaderSource, cookie: string | undefined): { admin: boolean; mode: AdminMode } {
   return { admin: isAdmin(headers, cookie), mode: adminMode() };
 }

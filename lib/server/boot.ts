@@ -5,6 +5,7 @@ import { offerNodeStream } from "@/lib/events/live";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
+import { offerNodePurchases } from "./purchase-endpoint";
 
 // Start-up of one app instance: check configuration, create the database and apply pending
 // migrations, then resume every run the database says is RUNNING. While the database does
@@ -16,6 +17,7 @@ export async function boot(): Promise<void> {
   once.done = true;
   const log = logger().child({ component: "boot" });
   offerNodeStream();
+  offerNodePurchases();
 
   const attempt = async (): Promise<void> => {
     try {

@@ -2,6 +2,7 @@ import "server-only";
 import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
+import type { HeaderSource } from "./auth";
 
 // A token bucket per client address for the public purchase endpoint: bursts are fine, a
 // flood is told to slow down (429 with Retry-After) before it reaches the database. Per
@@ -28,12 +29,12 @@ export function takeToken(key: string, limit: RateLimit, now = Date.now()): numb
   return Math.ceil((1 - b.tokens) / limit.perSecond);
 }
 
-export function clientAddress(headers: Headers): string {
+export function clientAddress(headers: HeaderSource): string {
   return (headers.get("x-forwarded-for") ?? "").split(",")[0].trim() || "local";
 }
 
 /** The one purchase budget for the API and the buyer page; admins are not limited. */
-export function limitPurchases(headers: Headers, admin: boolean): void {
+export function limitPurchases(headers: HeaderSource, admin: boolean): void {
   if (admin) return;
   const { PURCHASE_RATE_PER_SECOND: perSecond, PURCHASE_RATE_BURST: burst } = env();
   const wait = takeToken(clientAddress(headers), { perSecond, burst });

@@ -1,11 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import { AppError } from "@/lib/contracts/errors";
 import { fieldErrors } from "@/lib/contracts/event-input";
 import { parseId } from "@/lib/contracts/ids";
 import { errorAnswer } from "@/lib/platform/http-error";
-import { ADMIN_COOKIE, isAdmin, requireAdmin } from "./auth";
+import { ADMIN_COOKIE, isAdmin, requireAdmin, type HeaderSource } from "./auth";
 
 // Route handlers are thin: parse → check the caller → call lib → small JSON answer.
 // This wraps them so that every failure is `{ error: { code, message, details? } }`, never a
@@ -29,19 +30,49 @@ export function json(data: unknown, status = 200, headers?: HeadersInit): Respon
   return new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
 }
 
-const MAX_BODY = 64 * 1024;
+export const MAX_BODY = 64 * 1024;
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large", `The request body is over ${MAX_BODY / 1024} KB`);
+}
 
 export async function readJson(req: Request): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY) throw new AppError("payload_too_large", `The request body is over ${MAX_BODY / 1024} KB`);
-  const text = await req.text();
-  if (text.length > MAX_BODY) throw new AppError("payload_too_large", `The request body is over ${MAX_BODY / 1024} KB`);
+  return jsonOf(await readText(req));
+}
+
+export async function readText(req: Request): Promise<string> {
+  if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY) throw tooLarge();
+  return req.text();
+}
+
+/** A request body read whole (and cut at MAX_BODY) as JSON; anything else is a clear 4xx. */
+export function jsonOf(text: string): unknown {
+  if (text.length > MAX_BODY) throw tooLarge();
   if (text.trim() === "") throw new AppError("malformed_json", "The request body is empty; send a JSON object");
   try {
     return JSON.parse(text);
   } catch {
     throw new AppError("malformed_json", "The request body is not valid JSON");
   }
+}
+
+/** A Node request's body as text, refused (413) as soon as it passes MAX_BODY, whatever its transfer encoding. */
+export function readNodeBody(req: IncomingMessage): Promise<string> {
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(tooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
 }
 
 export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
@@ -61,19 +92,24 @@ export async function eventIdParam(ctx: { params: Promise<{ id: string }> }): Pr
   return parseId((await ctx.params).id, "event");
 }
 
-function cookieFrom(req: Request, name: string): string | undefined {
-  const header = req.headers.get("cookie") ?? "";
+export function cookieFrom(headers: HeaderSource, name: string): string | undefined {
+  const header = headers.get("cookie") ?? "";
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join("="));
+    } catch {
+      return undefined; // a mangled cookie is no cookie
+    }
   }
   return undefined;
 }
 
 export function requireAdminRequest(req: Request): void {
-  requireAdmin(req.headers, cookieFrom(req, ADMIN_COOKIE));
+  requireAdmin(req.headers, cookieFrom(req.headers, ADMIN_COOKIE));
 }
 
-export function isAdminRequest(req: Request): boolean {
-  return isAdmin(req.headers, cookieFrom(req, ADMIN_COOKIE));
+export function isAdminRequest(req: { headers: HeaderSource }): boolean {
+  return isAdmin(req.headers, cookieFrom(req.headers, ADMIN_COOKIE));
 }

@@ -1,13 +1,18 @@
-// `npm start`: Next's standalone server, with one fast path in front of it. A live stream
-// (GET /api/events/{id}/stream) is written straight to the Node response, one write per
-// frame, instead of through the web-stream pipe a route handler's Response takes; with
-// thousands of viewers that pipe was what the server spent its time on. Everything else —
-// and the stream too, until the app has booted — goes to Next as usual. The handler itself
-// lives in the app (lib/events/live.ts) and is found in the process's singleton registry,
-// where instrumentation.ts puts it at boot.
+// `npm start`: Next's standalone server, with two fast paths in front of it, for the two
+// requests a rush is made of:
+// - a live stream (GET /api/events/{id}/stream) is written straight to the Node response, one
+//   write per frame, instead of through the web-stream pipe a route handler's Response takes;
+//   with thousands of viewers that pipe was what the server spent its time on;
+// - a purchase (POST /api/events/{id}/purchases) is answered without Next's per-request
+//   routing, which cost more CPU than the purchase itself.
+// Everything else — and both of these too, until the app has booted — goes to Next as usual.
+// The handlers live in the app (lib/events/live.ts, lib/server/purchase-endpoint.ts) and are
+// found in the process's singleton registry, where instrumentation.ts puts them at boot.
 import http from "node:http";
 
 const STREAM = /^\/api\/events\/([^/?#]+)\/stream(?:\?.*)?$/;
+const PURCHASES = /^\/api\/events\/([^/?#]+)\/purchases(?:\?.*)?$/;
+const registry = () => globalThis.__ticketing;
 const createServer = http.createServer;
 
 http.createServer = function (...args) {
@@ -15,9 +20,13 @@ http.createServer = function (...args) {
   if (at >= 0) {
     const next = args[at];
     args[at] = function (req, res) {
-      const match = req.method === "GET" ? STREAM.exec(req.url ?? "") : null;
-      const fast = match && globalThis.__ticketing?.get("sse-node-handler");
-      if (fast) return void fast(req, res, match[1]);
+      const url = req.url ?? "";
+      const stream = req.method === "GET" ? STREAM.exec(url) : null;
+      const live = stream && registry()?.get("sse-node-handler");
+      if (live) return void live(req, res, stream[1]);
+      const purchase = req.method === "POST" ? PURCHASES.exec(url) : null;
+      const buy = purchase && registry()?.get("purchase-node-handler");
+      if (buy) return void buy(req, res, purchase[1]);
       return next.call(this, req, res);
     };
   }
