@@ -1,6 +1,7 @@
 import "server-only";
 import { Mutex } from "async-mutex";
 import type { ActorKind, ActorState } from "@/lib/contracts/event";
+import { answerJoins, hostJoins, returnJoins, takeJoins } from "@/lib/purchases/join";
 import { purchasesChanged } from "@/lib/purchases/notify";
 import { WaitingQueue } from "@/lib/purchases/queue";
 import { settle } from "./settle";
@@ -55,6 +56,7 @@ export class Market {
   private retryTimer: NodeJS.Timeout | undefined;
   private halted = false;
   private failures = 0;
+  private readonly unhost: () => void;
   /** What this process's batches have done for the event (for benchmarks and tests). */
   readonly totals = { released: 0, sold: 0, batches: 0 };
 
@@ -62,7 +64,10 @@ export class Market {
     readonly eventId: number,
     readonly run: number,
     private readonly options: MarketOptions,
-  ) {}
+  ) {
+    // Real buyers joining this event in this process are written by this market's batches.
+    this.unhost = hostJoins(eventId, () => this.kick());
+  }
 
   release(vendor: VendorRef, count: number): Promise<ReleaseOutcome> {
     if (this.halted) return Promise.resolve({ released: 0, result: "stopped", waited: false });
@@ -88,6 +93,7 @@ export class Market {
   halt(): void {
     if (this.halted) return;
     this.halted = true;
+    this.unhost();
     clearTimeout(this.retryTimer);
     for (const r of this.releases.splice(0)) r.resolve({ released: r.got, result: "stopped", waited: r.waited });
     for (const b of this.queue.drain()) b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: Date.now() - b.joinedAt });
@@ -137,6 +143,7 @@ export class Market {
     if (this.halted) return;
     const releases = this.releases.slice();
     const buyers = this.queue.ordered();
+    const joins = takeJoins(this.eventId);
     let s;
     try {
       s = await settle(
@@ -153,9 +160,16 @@ export class Market {
           purchaseId: b.purchaseId,
           joinedAt: new Date(b.joinedAt),
         })),
+        joins,
       );
       this.failures = 0;
     } catch (err) {
+      if (joins.length > 0) {
+        // Perhaps one of the joins (a key another process just took): they go on their own, the batch again without them.
+        returnJoins(this.eventId, joins);
+        this.kick();
+        return;
+      }
       // The transaction rolled back, so nothing changed: keep every request parked and try
       // again with backoff (a database outage pauses the sale, it never loses tickets).
       this.failures++;
@@ -163,6 +177,7 @@ export class Market {
       this.kick(Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)));
       return;
     }
+    answerJoins(s.joins, s.halted ? [] : s.settledPurchases);
     if (s.halted) {
       this.halt();
       this.options.onHalt(s.status);

@@ -3,6 +3,7 @@ import type { ActorState } from "@/lib/contracts/event";
 import { db } from "@/lib/db/client";
 import { lockEvent } from "@/lib/db/lock";
 import { appendLogs } from "@/lib/log/append";
+import { writeJoins, type JoinWrite, type PendingJoin } from "@/lib/purchases/join";
 import type { Settled } from "@/lib/purchases/notify";
 import { answerQueueSoldOut, finishPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
 import { bumpActors, markActorsDone, removedAmong } from "./actor-counters";
@@ -18,9 +19,11 @@ import { insertTickets, oldestUnsold, sellTickets } from "./tickets";
 // process on the database, and the CHECK constraints on Event back the arithmetic up.
 
 export type Settlement =
-  | { halted: true; status: string; run: number }
+  | { halted: true; status: string; run: number; joins: JoinWrite }
   | {
       halted: false;
+      /** Real buyers' joins this batch wrote (served below like every queued purchase). */
+      joins: JoinWrite;
       plan: Plan;
       /** Ticket ids sold to each simulated buyer, in the buyers' order. */
       tickets: bigint[][];
@@ -34,22 +37,25 @@ export type Settlement =
       settledPurchases: Settled[];
     };
 
+const NO_JOINS: JoinWrite = { accepted: [], refused: [] };
 const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
 /** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
 export const BATCH_LIMIT = 20_000;
 
-export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[]): Promise<Settlement> {
+export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = []): Promise<Settlement> {
   return db().$transaction(async (tx) => {
     const ev = await lockEvent(tx, eventId);
+    // Real buyers who joined since the last batch are written first, then served with the rest of the queue.
+    const joins = newJoins.length ? await writeJoins(tx, eventId, ev, newJoins) : NO_JOINS;
     if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
-      return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run };
+      return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run, joins };
     }
     // An actor removed since it asked (perhaps by another process) gets nothing more.
     const gone = { vendors: await removedAmong(tx, "vendor", releases.map((r) => r.vendorId)), customers: await removedAmong(tx, "customer", buyers.map((b) => b.customerId)) };
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
     const real = await queuedPurchases(tx, eventId, run);
     if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
-      return { halted: false, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
+      return { halted: false, joins, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
     }
 
     const places = lineUp(buyers, real, gone.customers);
@@ -100,14 +106,18 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     await bumpActors(tx, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
     if (plan.soldOut) await markActorsDone(tx, eventId);
     await appendLogs(tx, logs);
+    const soldTo = new Map<number, bigint[]>(); // place → the tickets it bought in this batch
+    plan.moves.forEach((m, i) => {
+      if (m.kind === "sell") soldTo.set(m.index, [...(soldTo.get(m.index) ?? []), ...moved[i]]);
+    });
     const settledPurchases = finished
       .filter(({ pl }) => pl.kind === "real")
       .map(({ pl, k }): Settled => {
         const status = outcome[k] as "COMPLETED" | "SOLD_OUT";
-        const ticketIds = plan.moves.flatMap((m, i) => (m.kind === "sell" && m.index === k ? moved[i] : []));
+        const ticketIds = soldTo.get(k) ?? [];
         return { id: purchaseOf(pl), status, ticketIds, completedAt: now, waitMs: status === "COMPLETED" ? now.getTime() - pl.at.getTime() : null };
       });
-    return { halted: false, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
+    return { halted: false, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
   }, TX_OPTIONS);
 }
 

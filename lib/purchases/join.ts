@@ -4,17 +4,22 @@ import { AppError } from "@/lib/contracts/errors";
 import { isSoldOut } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import { literal, valuesList } from "@/lib/db/literal";
-import { lockEventOrThrow } from "@/lib/db/lock";
+import { lockEvent, type LockedEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { singleton } from "@/lib/platform/singleton";
 import { newPublicId } from "./ids";
+import type { Settled } from "./notify";
 
 // Joining the queue writes the purchase row under the event's lock (so the queue order, the
 // sold-out answer and the per-buyer limit are decided against the pool as it is). A rush of
 // buyers would queue for that lock one by one; instead, joins that arrive together in this
-// process go into one transaction (group commit) under the event's mutex.
+// process go into one transaction (group commit). When this process drives the event, that
+// transaction is the driver's next pool batch itself ("hosting" the joins): the rows are
+// written and served in one transaction, and the answer needs no second one. Otherwise the
+// joins get a transaction of their own, under the queue's mutex, and whichever process drives
+// the event serves them.
 
 export type JoinRequest = {
   input: PurchaseRequest;
@@ -23,36 +28,53 @@ export type JoinRequest = {
   requestHash: string;
 };
 
-/** A purchase just written to the queue: what its answer needs besides the outcome. */
-export type JoinedPurchase = { id: bigint; publicId: string; run: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
+/** A purchase just written to the queue: what its answer needs besides the outcome — and the outcome, when the batch that wrote it served it too. */
+export type JoinedPurchase = { id: bigint; publicId: string; run: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date; settled?: Settled };
 
-type Pending = JoinRequest & { resolve: (joined: JoinedPurchase) => void; reject: (err: unknown) => void };
+/** A join waiting for its transaction. */
+export type PendingJoin = JoinRequest & { resolve: (joined: JoinedPurchase) => void; reject: (err: unknown) => void };
+
+/** What a transaction decided for a list of joins; answered once it has committed. */
+export type JoinWrite = { accepted: { req: PendingJoin; joined: JoinedPurchase }[]; refused: { req: PendingJoin; err: unknown }[] };
 
 /** Thrown to a request whose Idempotency-Key another request of the same batch is using. */
 export class SameKeyInBatch extends Error {}
 
+type Host = { kick: () => void };
+
 class JoinQueue {
   private readonly mutex = new Mutex();
-  private pending: Pending[] = [];
+  pending: PendingJoin[] = [];
   private scheduled = false;
+  host: Host | undefined;
 
-  constructor(private readonly eventId: number) {}
+  constructor(readonly eventId: number) {}
 
   submit(req: JoinRequest): Promise<JoinedPurchase> {
     return new Promise((resolve, reject) => {
       this.pending.push({ ...req, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        void this.mutex.runExclusive(() => this.flush());
-      });
+      if (this.host) this.host.kick();
+      else this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.host) return void this.host.kick(); // a driver started meanwhile: it takes them
+      this.own(this.pending.splice(0));
+    });
+  }
+
+  /** Writes these joins in a transaction of their own. */
+  own(batch: PendingJoin[]): void {
+    forget(this);
+    if (batch.length > 0) void this.mutex.runExclusive(() => this.flush(batch));
+  }
+
+  private async flush(batch: PendingJoin[]): Promise<void> {
     try {
       await joinMany(this.eventId, batch);
     } catch (err) {
@@ -66,80 +88,109 @@ class JoinQueue {
   }
 }
 
-async function joinMany(eventId: number, batch: Pending[]): Promise<void> {
-  const outcome = await db().$transaction(
-    async (tx) => {
-      const ev = await lockEventOrThrow(tx, eventId);
-      if (isSoldOut(ev)) {
-        throw new AppError("sold_out", "Sold out: every ticket of this event is sold");
-      }
-      const limit = ev.maxTicketsPerBuyer;
-      const held = new Map<string, number>();
-      if (limit !== null) {
-        const buyers = [...new Set(batch.map((b) => b.input.buyer))];
-        const sums = await tx.$queryRawUnsafe<{ buyer: string; held: unknown }[]>(
-          `SELECT buyer, SUM(quantity) AS held FROM Purchase WHERE eventId = ? AND run = ? AND status IN ('QUEUED', 'COMPLETED') AND buyer IN (${buyers.map(literal).join(",")}) GROUP BY buyer`,
-          eventId,
-          ev.run,
-        );
-        for (const r of sums) held.set(r.buyer.toLowerCase(), Number(r.held ?? 0));
-      }
-      const now = new Date();
-      const accepted: { req: Pending; publicId: string }[] = [];
-      const refused: { req: Pending; err: unknown }[] = [];
-      const keys = new Set<string>();
-      for (const req of batch) {
-        const { buyer, quantity } = req.input;
-        if (req.idempotencyKey && keys.has(req.idempotencyKey)) {
-          refused.push({ req, err: new SameKeyInBatch() });
-          continue;
-        }
-        if (quantity > ev.maxTicketCapacity) {
-          refused.push({ req, err: new AppError("validation_failed", `This event's pool holds at most ${count(ev.maxTicketCapacity)} tickets at a time: ask for ${count(ev.maxTicketCapacity)} or fewer`, { fields: { quantity: `at most ${ev.maxTicketCapacity} for this event` } }) });
-          continue;
-        }
-        const already = held.get(buyer.toLowerCase()) ?? 0;
-        if (limit !== null && already + quantity > limit) {
-          refused.push({ req, err: new AppError("invalid_state", `${buyer} may buy at most ${count(limit)} tickets for this event and already has ${count(already)} bought or in line`) });
-          continue;
-        }
-        held.set(buyer.toLowerCase(), already + quantity);
-        if (req.idempotencyKey) keys.add(req.idempotencyKey);
-        accepted.push({ req, publicId: newPublicId() });
-      }
-      let rows: { id: bigint; publicId: string }[] = [];
-      if (accepted.length > 0) {
-        // One multi-row INSERT with the values as literals: an ORM createMany compiles a new
-        // query plan for every batch size, which cost more than the rows on the hot path.
-        await tx.$executeRawUnsafe(
-          `INSERT INTO Purchase (publicId, eventId, run, buyer, vip, quantity, source, requestedAt, idempotencyKey, requestHash) VALUES ${valuesList(
-            accepted.map(({ req, publicId }) => [publicId, eventId, ev.run, req.input.buyer, req.input.vip ? 1 : 0, req.input.quantity, req.source, now, req.idempotencyKey ?? null, req.requestHash]),
-          )}`,
-        );
-        // The event row is locked: this event's rows from the first new id on are exactly these.
-        rows = (await tx.$queryRawUnsafe<{ id: bigint | number; publicId: string }[]>("SELECT id, publicId FROM Purchase WHERE eventId = ? AND id >= LAST_INSERT_ID()", eventId)).map((r) => ({ id: BigInt(r.id), publicId: r.publicId }));
-        const logs = accepted.map(({ req }) =>
-          logRow({ eventId, run: ev.run }, ev, {
-            kind: "QUEUED",
-            actor: req.input.buyer,
-            vip: req.input.vip,
-            message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
-            at: now,
-          }),
-        );
-        await appendLogs(tx, logs);
-      }
-      const ids = new Map(rows.map((r) => [r.publicId, r.id]));
-      return { accepted: accepted.map((a) => ({ req: a.req, publicId: a.publicId, id: ids.get(a.publicId)! })), refused, now, run: ev.run };
-    },
-    { maxWait: 30_000, timeout: 15_000 },
-  );
-  // Answer only after the commit: a refused same-key request then finds the row.
-  for (const a of outcome.accepted) {
-    const { buyer, vip, quantity } = a.req.input;
-    a.req.resolve({ id: a.id, publicId: a.publicId, run: outcome.run, buyer, vip, quantity, requestedAt: outcome.now });
+function queues(): Map<number, JoinQueue> {
+  return singleton("join-queues", () => new Map<number, JoinQueue>());
+}
+
+function queueOf(eventId: number): JoinQueue {
+  let q = queues().get(eventId);
+  if (!q) {
+    q = new JoinQueue(eventId);
+    queues().set(eventId, q);
   }
-  for (const r of outcome.refused) r.req.reject(r.err);
+  return q;
+}
+
+/** An idle queue with no host is dropped, so ids that never were events leave nothing behind. */
+function forget(q: JoinQueue): void {
+  if (queues().get(q.eventId) === q && !q.host && q.pending.length === 0) queues().delete(q.eventId);
+}
+
+async function joinMany(eventId: number, batch: PendingJoin[]): Promise<void> {
+  const written = await db().$transaction(async (tx) => writeJoins(tx, eventId, await lockEvent(tx, eventId), batch), { maxWait: 30_000, timeout: 15_000 });
+  answerJoins(written); // only after the commit: a refused same-key request then finds the row
+}
+
+/**
+ * Writes the purchase rows of these joins, inside a transaction that holds the event's lock
+ * (`ev` is the event row as locked; null when there is no such event). Refusals are per join.
+ */
+export async function writeJoins(tx: Tx, eventId: number, ev: LockedEvent | null, batch: PendingJoin[]): Promise<JoinWrite> {
+  if (!ev) return { accepted: [], refused: batch.map((req) => ({ req, err: new AppError("not_found", `There is no event with id ${eventId}`) })) };
+  if (isSoldOut(ev)) return { accepted: [], refused: batch.map((req) => ({ req, err: new AppError("sold_out", "Sold out: every ticket of this event is sold") })) };
+  const limit = ev.maxTicketsPerBuyer;
+  const held = new Map<string, number>();
+  if (limit !== null) {
+    const buyers = [...new Set(batch.map((b) => b.input.buyer))];
+    const sums = await tx.$queryRawUnsafe<{ buyer: string; held: unknown }[]>(
+      `SELECT buyer, SUM(quantity) AS held FROM Purchase WHERE eventId = ? AND run = ? AND status IN ('QUEUED', 'COMPLETED') AND buyer IN (${buyers.map(literal).join(",")}) GROUP BY buyer`,
+      eventId,
+      ev.run,
+    );
+    for (const r of sums) held.set(r.buyer.toLowerCase(), Number(r.held ?? 0));
+  }
+  const now = new Date();
+  const accepted: { req: PendingJoin; publicId: string }[] = [];
+  const refused: JoinWrite["refused"] = [];
+  const keys = new Set<string>();
+  for (const req of batch) {
+    const { buyer, quantity } = req.input;
+    if (req.idempotencyKey && keys.has(req.idempotencyKey)) {
+      refused.push({ req, err: new SameKeyInBatch() });
+      continue;
+    }
+    if (quantity > ev.maxTicketCapacity) {
+      refused.push({ req, err: new AppError("validation_failed", `This event's pool holds at most ${count(ev.maxTicketCapacity)} tickets at a time: ask for ${count(ev.maxTicketCapacity)} or fewer`, { fields: { quantity: `at most ${ev.maxTicketCapacity} for this event` } }) });
+      continue;
+    }
+    const already = held.get(buyer.toLowerCase()) ?? 0;
+    if (limit !== null && already + quantity > limit) {
+      refused.push({ req, err: new AppError("invalid_state", `${buyer} may buy at most ${count(limit)} tickets for this event and already has ${count(already)} bought or in line`) });
+      continue;
+    }
+    held.set(buyer.toLowerCase(), already + quantity);
+    if (req.idempotencyKey) keys.add(req.idempotencyKey);
+    accepted.push({ req, publicId: newPublicId() });
+  }
+  if (accepted.length === 0) return { accepted: [], refused };
+  // One multi-row INSERT with the values as literals: an ORM createMany compiles a new query
+  // plan for every batch size, which cost more than the rows on the hot path.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO Purchase (publicId, eventId, run, buyer, vip, quantity, source, requestedAt, idempotencyKey, requestHash) VALUES ${valuesList(
+      accepted.map(({ req, publicId }) => [publicId, eventId, ev.run, req.input.buyer, req.input.vip ? 1 : 0, req.input.quantity, req.source, now, req.idempotencyKey ?? null, req.requestHash]),
+    )}`,
+  );
+  // The event row is locked: this event's rows from the first new id on are exactly these.
+  const rows = await tx.$queryRawUnsafe<{ id: bigint | number; publicId: string }[]>("SELECT id, publicId FROM Purchase WHERE eventId = ? AND id >= LAST_INSERT_ID()", eventId);
+  const ids = new Map(rows.map((r) => [r.publicId, BigInt(r.id)]));
+  await appendLogs(
+    tx,
+    accepted.map(({ req }) =>
+      logRow({ eventId, run: ev.run }, ev, {
+        kind: "QUEUED",
+        actor: req.input.buyer,
+        vip: req.input.vip,
+        message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
+        at: now,
+      }),
+    ),
+  );
+  return {
+    accepted: accepted.map(({ req, publicId }) => {
+      const id = ids.get(publicId);
+      if (id === undefined) throw new Error("A purchase row just inserted was not found");
+      const { buyer, vip, quantity } = req.input;
+      return { req, joined: { id, publicId, run: ev.run, buyer, vip, quantity, requestedAt: now } };
+    }),
+    refused,
+  };
+}
+
+/** Answers each join once its transaction has committed — with its outcome when that same batch served it. */
+export function answerJoins(written: JoinWrite, settled: Settled[] = []): void {
+  const outcome = new Map(settled.map((s) => [s.id, s]));
+  for (const { req, joined } of written.accepted) req.resolve({ ...joined, settled: outcome.get(joined.id) });
+  for (const r of written.refused) r.req.reject(r.err);
 }
 
 export function isDuplicateKey(err: unknown): boolean {
@@ -148,11 +199,32 @@ export function isDuplicateKey(err: unknown): boolean {
 }
 
 export function joinQueue(eventId: number, req: JoinRequest): Promise<JoinedPurchase> {
-  const queues = singleton("join-queues", () => new Map<number, JoinQueue>());
-  let q = queues.get(eventId);
-  if (!q) {
-    q = new JoinQueue(eventId);
-    queues.set(eventId, q);
-  }
-  return q.submit(req);
+  return queueOf(eventId).submit(req);
+}
+
+/**
+ * This process drives the event: its pool batches take the joins waiting here (takeJoins),
+ * and `kick` asks for a batch when one arrives. Returns the call that ends hosting; joins
+ * still waiting then get a transaction of their own.
+ */
+export function hostJoins(eventId: number, kick: () => void): () => void {
+  const q = queueOf(eventId);
+  const host = { kick };
+  q.host = host;
+  return () => {
+    if (q.host !== host) return;
+    q.host = undefined;
+    if (q.pending.length > 0) q.schedule();
+    else forget(q);
+  };
+}
+
+/** The joins waiting for the event's next batch (for the host's batch). */
+export function takeJoins(eventId: number): PendingJoin[] {
+  return queues().get(eventId)?.pending.splice(0) ?? [];
+}
+
+/** Joins whose host batch rolled back: they get a transaction of their own. */
+export function returnJoins(eventId: number, joins: PendingJoin[]): void {
+  queueOf(eventId).own(joins);
 }

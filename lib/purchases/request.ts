@@ -5,7 +5,7 @@ import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
 import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
-import { nextChange } from "./notify";
+import { nextChange, type Settled } from "./notify";
 import { standingOf, toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
 
@@ -57,19 +57,23 @@ async function earlierPurchase(key: string, requestHash: string): Promise<bigint
 export function awaitJoined(entry: Entry, eventId: number, deadline: number): Promise<PurchaseView> {
   const joined = entry.joined;
   if (!joined) return awaitOutcome(entry.id, deadline);
+  // Served by the very batch that wrote it: the answer is here already.
+  if (joined.settled) return Promise.resolve(viewOfSettled(eventId, joined, joined.settled));
   const unwatch = watchPurchase(entry.id);
   return nextChange(entry.id, deadline - Date.now())
     .then(async (settled) => {
-      if (settled) {
-        const waitedMs = settled.status === "COMPLETED" ? settled.waitMs : null;
-        return viewOfJoined(eventId, joined, { status: settled.status, ticketIds: settled.ticketIds.map(Number), completedAt: settled.completedAt.toISOString(), position: null, waitedMs });
-      }
+      if (settled) return viewOfSettled(eventId, joined, settled);
       // The budget ran out (or another process served it): one shared lookup says where it stands.
       const standing = await standingOf(eventId, joined.run, entry.id);
       if (standing?.status === "QUEUED") return viewOfJoined(eventId, joined, { status: "QUEUED", ticketIds: [], completedAt: null, position: standing.position, waitedMs: null });
       return awaitOutcome(entry.id, deadline);
     })
     .finally(unwatch);
+}
+
+function viewOfSettled(eventId: number, joined: JoinedPurchase, settled: Settled): PurchaseView {
+  const waitedMs = settled.status === "COMPLETED" ? settled.waitMs : null;
+  return viewOfJoined(eventId, joined, { status: settled.status, ticketIds: settled.ticketIds.map(Number), completedAt: settled.completedAt.toISOString(), position: null, waitedMs });
 }
 
 /** The answer for a purchase this request wrote, from what the join and the outcome say: no read. */
