@@ -3,6 +3,7 @@ import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/platform/env";
 import { dropSingleton, singleton } from "@/lib/platform/singleton";
+import { closeSql } from "./sql";
 import { parseDatabaseUrl } from "./url";
 
 // The one Prisma client of the process (the only place that creates one), on the process
@@ -25,6 +26,7 @@ export function db(): PrismaClient {
 }
 
 export async function closeDb(): Promise<void> {
+  await closeSql();
   await dropSingleton<PrismaClient>("prisma")?.$disconnect();
 }
 

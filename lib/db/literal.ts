@@ -8,8 +8,17 @@ import { escape } from "mysql2";
 
 export type Literal = number | bigint | string | Date | null;
 
+// A batch stamps all its rows with one moment: render it once.
+let lastTime = NaN;
+let lastText = "";
+
 function utc(d: Date): string {
-  return `'${d.toISOString().slice(0, 23).replace("T", " ")}'`;
+  const t = d.getTime();
+  if (t !== lastTime) {
+    lastText = `'${d.toISOString().slice(0, 23).replace("T", " ")}'`;
+    lastTime = t;
+  }
+  return lastText;
 }
 
 export function literal(v: Literal): string {

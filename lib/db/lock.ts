@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/contracts/errors";
-import type { Tx } from "./client";
+import type { Sql } from "./sql";
 
 // The event row is the lock of everything that changes a sale: pool batches, joins, control,
 // roster changes. Locking it FOR UPDATE first, in every such transaction, serialises them across
@@ -17,7 +17,7 @@ export type LockedEvent = {
   maxTicketsPerBuyer: number | null;
 };
 
-export async function lockEvent(tx: Tx, eventId: number): Promise<LockedEvent | null> {
+export async function lockEvent(tx: Sql, eventId: number): Promise<LockedEvent | null> {
   const rows = await tx.$queryRawUnsafe<LockedEvent[]>(
     "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, maxTicketsPerBuyer FROM Event WHERE id = ? FOR UPDATE",
     eventId,
@@ -26,7 +26,7 @@ export async function lockEvent(tx: Tx, eventId: number): Promise<LockedEvent | 
 }
 
 /** lockEvent for operations on an event that must exist: an unknown id is a 404. */
-export async function lockEventOrThrow(tx: Tx, eventId: number): Promise<LockedEvent> {
+export async function lockEventOrThrow(tx: Sql, eventId: number): Promise<LockedEvent> {
   const ev = await lockEvent(tx, eventId);
   if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
   return ev;

@@ -1,5 +1,6 @@
 import "server-only";
-import type { Tx } from "@/lib/db/client";
+import { valuesList } from "@/lib/db/literal";
+import type { Sql } from "@/lib/db/sql";
 import type { LogEntry, LogKind } from "@/lib/contracts/log";
 
 // The event log is the outbox: every change appends its rows in the same transaction as the
@@ -32,19 +33,12 @@ export function logRow(where: { eventId: number; run: number }, counters: Counte
 const CHUNK = 500;
 
 /** Appends rows to the event log; call it inside the transaction of the change it records. */
-export async function appendLogs(tx: Pick<Tx, "$executeRawUnsafe">, rows: LogRow[]): Promise<void> {
+export async function appendLogs(tx: Pick<Sql, "$executeRawUnsafe">, rows: LogRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK);
-    const params: unknown[] = [];
-    for (const r of chunk) {
-      params.push(r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ?? false, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.at);
-    }
-    await tx.$executeRawUnsafe(
-      `INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt) VALUES ${chunk
-        .map(() => "(?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        .join(",")}`,
-      ...params,
+    const values = valuesList(
+      rows.slice(i, i + CHUNK).map((r) => [r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ? 1 : 0, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.at]),
     );
+    await tx.$executeRawUnsafe(`INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt) VALUES ${values}`);
   }
 }
 

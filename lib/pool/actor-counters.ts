@@ -1,6 +1,6 @@
 import "server-only";
 import type { ActorKind, ActorState } from "@/lib/contracts/event";
-import type { Tx } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/sql";
 
 // Vendor and customer rows as a pool batch sees them: who was removed since asking, and each
 // actor's running count (released / bought) and state. One code path for both kinds.
@@ -8,7 +8,7 @@ import type { Tx } from "@/lib/db/client";
 const TABLE = { vendor: { table: "Vendor", count: "released" }, customer: { table: "Customer", count: "bought" } } as const;
 
 /** Of these actors, the ones removed (by any process) since they asked. */
-export async function removedAmong(tx: Tx, kind: ActorKind, ids: number[]): Promise<Set<number>> {
+export async function removedAmong(tx: Sql, kind: ActorKind, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await tx.$queryRawUnsafe<{ id: number }[]>(
     `SELECT id FROM ${TABLE[kind].table} WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NOT NULL`,
@@ -18,7 +18,7 @@ export async function removedAmong(tx: Tx, kind: ActorKind, ids: number[]): Prom
 }
 
 /** Adds each actor's tickets of this batch to its count and records its state. */
-export async function bumpActors(tx: Tx, kind: ActorKind, actors: { id: number; count: number; state: ActorState }[]): Promise<void> {
+export async function bumpActors(tx: Sql, kind: ActorKind, actors: { id: number; count: number; state: ActorState }[]): Promise<void> {
   if (actors.length === 0) return;
   const { table, count: column } = TABLE[kind];
   const params: unknown[] = [];
@@ -32,7 +32,7 @@ export async function bumpActors(tx: Tx, kind: ActorKind, actors: { id: number; 
 }
 
 /** Sold out: every actor of the event is done. */
-export async function markActorsDone(tx: Tx, eventId: number): Promise<void> {
+export async function markActorsDone(tx: Sql, eventId: number): Promise<void> {
   for (const { table } of Object.values(TABLE)) {
     await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL`, eventId);
   }

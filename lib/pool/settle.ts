@@ -1,6 +1,6 @@
 import "server-only";
 import type { ActorState } from "@/lib/contracts/event";
-import { db } from "@/lib/db/client";
+import { sqlTransaction } from "@/lib/db/sql";
 import { lockEvent } from "@/lib/db/lock";
 import { appendLogs } from "@/lib/log/append";
 import { writeJoins, type JoinWrite, type PendingJoin } from "@/lib/purchases/join";
@@ -38,12 +38,12 @@ export type Settlement =
     };
 
 const NO_JOINS: JoinWrite = { accepted: [], refused: [] };
-const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 } as const;
+const TX_TIMEOUT_MS = 30_000;
 /** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
 export const BATCH_LIMIT = 20_000;
 
 export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = []): Promise<Settlement> {
-  return db().$transaction(async (tx) => {
+  return sqlTransaction(async (tx): Promise<Settlement> => {
     const ev = await lockEvent(tx, eventId);
     // Real buyers who joined since the last batch are written first, then served with the rest of the queue.
     const joins = newJoins.length ? await writeJoins(tx, eventId, ev, newJoins) : NO_JOINS;
@@ -118,7 +118,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
         return { id: purchaseOf(pl), status, ticketIds, completedAt: now, waitMs: status === "COMPLETED" ? now.getTime() - pl.at.getTime() : null };
       });
     return { halted: false, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
-  }, TX_OPTIONS);
+  }, TX_TIMEOUT_MS);
 }
 
 /** Only actors this batch moved tickets for or changed the state of: a thousand waiting customers cost nothing. */

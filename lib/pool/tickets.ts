@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/sql";
 import { valuesList, type Literal } from "@/lib/db/literal";
 import { singleton } from "@/lib/platform/singleton";
 
@@ -19,7 +19,7 @@ export type Buyer = { customerId: number | null; name: string; purchaseId: bigin
  * of them are sold in this same batch and are written sold at once (no second write). Returns
  * the new ticket ids in the same order.
  */
-export async function insertTickets(tx: Tx, eventId: number, run: number, vendorIds: number[], soldTo: Buyer[], now: Date): Promise<bigint[]> {
+export async function insertTickets(tx: Sql, eventId: number, run: number, vendorIds: number[], soldTo: Buyer[], now: Date): Promise<bigint[]> {
   if (vendorIds.length === 0) return [];
   const consecutive = await consecutiveIds(tx);
   const ids: bigint[] = [];
@@ -53,7 +53,7 @@ export async function insertTickets(tx: Tx, eventId: number, run: number, vendor
  * (MariaDB's default) guarantee it; mode 2 (MySQL 8's default) does not, and then the new ids
  * are read back.
  */
-async function consecutiveIds(tx: Tx): Promise<boolean> {
+async function consecutiveIds(tx: Sql): Promise<boolean> {
   const known = singleton("autoinc-consecutive", () => ({ value: undefined as boolean | undefined }));
   if (known.value === undefined) {
     const [row] = await tx.$queryRawUnsafe<{ mode: bigint | number }[]>("SELECT @@innodb_autoinc_lock_mode AS mode");
@@ -63,7 +63,7 @@ async function consecutiveIds(tx: Tx): Promise<boolean> {
 }
 
 /** The event's `count` oldest unsold tickets of the run, locked for this batch. */
-export async function oldestUnsold(tx: Tx, eventId: number, run: number, count: number): Promise<bigint[]> {
+export async function oldestUnsold(tx: Sql, eventId: number, run: number, count: number): Promise<bigint[]> {
   if (count <= 0) return [];
   const rows = await tx.$queryRawUnsafe<{ id: bigint }[]>(
     "SELECT id FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NULL ORDER BY id LIMIT ? FOR UPDATE",
@@ -82,7 +82,7 @@ export type Sale = Buyer & { ids: bigint[] };
  * above), so a chunk of sales is one UPDATE over the chunk's id range with a CASE per sale;
  * other events' rows in the range are excluded by eventId and run.
  */
-export async function sellTickets(tx: Tx, eventId: number, run: number, sales: Sale[], now: Date): Promise<void> {
+export async function sellTickets(tx: Sql, eventId: number, run: number, sales: Sale[], now: Date): Promise<void> {
   const SALES_PER_STATEMENT = 300;
   for (let i = 0; i < sales.length; i += SALES_PER_STATEMENT) {
     const chunk = sales.slice(i, i + SALES_PER_STATEMENT);

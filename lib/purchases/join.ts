@@ -4,7 +4,7 @@ import { AppError } from "@/lib/contracts/errors";
 import { isSoldOut } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
-import { db, type Tx } from "@/lib/db/client";
+import { sqlTransaction, type Sql } from "@/lib/db/sql";
 import { literal, valuesList } from "@/lib/db/literal";
 import { lockEvent, type LockedEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
@@ -25,7 +25,8 @@ export type JoinRequest = {
   input: PurchaseRequest;
   source: "API" | "WEB";
   idempotencyKey?: string;
-  requestHash: string;
+  /** Set with an Idempotency-Key: what a retry under the same key must repeat. */
+  requestHash: string | null;
 };
 
 /** A purchase just written to the queue: what its answer needs besides the outcome — and the outcome, when the batch that wrote it served it too. */
@@ -107,7 +108,7 @@ function forget(q: JoinQueue): void {
 }
 
 async function joinMany(eventId: number, batch: PendingJoin[]): Promise<void> {
-  const written = await db().$transaction(async (tx) => writeJoins(tx, eventId, await lockEvent(tx, eventId), batch), { maxWait: 30_000, timeout: 15_000 });
+  const written = await sqlTransaction(async (tx) => writeJoins(tx, eventId, await lockEvent(tx, eventId), batch), 15_000);
   answerJoins(written); // only after the commit: a refused same-key request then finds the row
 }
 
@@ -115,7 +116,7 @@ async function joinMany(eventId: number, batch: PendingJoin[]): Promise<void> {
  * Writes the purchase rows of these joins, inside a transaction that holds the event's lock
  * (`ev` is the event row as locked; null when there is no such event). Refusals are per join.
  */
-export async function writeJoins(tx: Tx, eventId: number, ev: LockedEvent | null, batch: PendingJoin[]): Promise<JoinWrite> {
+export async function writeJoins(tx: Sql, eventId: number, ev: LockedEvent | null, batch: PendingJoin[]): Promise<JoinWrite> {
   if (!ev) return { accepted: [], refused: batch.map((req) => ({ req, err: new AppError("not_found", `There is no event with id ${eventId}`) })) };
   if (isSoldOut(ev)) return { accepted: [], refused: batch.map((req) => ({ req, err: new AppError("sold_out", "Sold out: every ticket of this event is sold") })) };
   const limit = ev.maxTicketsPerBuyer;

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/db/client";
+import type { Sql } from "@/lib/db/sql";
 import { newPublicId } from "./ids";
 import { SERVING_ORDER_SQL } from "./order";
 
@@ -15,7 +15,7 @@ export type Outcome = "QUEUED" | "COMPLETED" | "SOLD_OUT";
 const CHUNK = 500;
 
 /** Real buyers' purchases still waiting, in serving order (the first 1,000 are plenty for one batch). */
-export async function queuedPurchases(tx: Tx, eventId: number, run: number): Promise<QueuedPurchase[]> {
+export async function queuedPurchases(tx: Sql, eventId: number, run: number): Promise<QueuedPurchase[]> {
   const rows = await tx.$queryRawUnsafe<QueuedPurchase[]>(
     `SELECT id, buyer, vip, quantity, requestedAt FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source <> 'SIMULATION' ORDER BY ${SERVING_ORDER_SQL} LIMIT 1000`,
     eventId,
@@ -27,7 +27,7 @@ export async function queuedPurchases(tx: Tx, eventId: number, run: number): Pro
 export type SimulatedPurchase = { customerId: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date; status: Outcome };
 
 /** Writes the purchase rows of simulated customers' requests; returns their ids in the same order. */
-export async function recordSimulatedPurchases(tx: Tx, eventId: number, run: number, rows: SimulatedPurchase[], now: Date): Promise<bigint[]> {
+export async function recordSimulatedPurchases(tx: Sql, eventId: number, run: number, rows: SimulatedPurchase[], now: Date): Promise<bigint[]> {
   if (rows.length === 0) return [];
   let firstId: bigint | null = null;
   const publicIds: string[] = [];
@@ -65,7 +65,7 @@ export async function recordSimulatedPurchases(tx: Tx, eventId: number, run: num
 }
 
 /** Closes purchases this batch served or refused, recording how long each waited. */
-export async function finishPurchases(tx: Tx, done: { id: bigint; status: "COMPLETED" | "SOLD_OUT"; waitMs: number }[], now: Date): Promise<void> {
+export async function finishPurchases(tx: Sql, done: { id: bigint; status: "COMPLETED" | "SOLD_OUT"; waitMs: number }[], now: Date): Promise<void> {
   for (let i = 0; i < done.length; i += CHUNK) {
     const chunk = done.slice(i, i + CHUNK);
     const params: unknown[] = [];
@@ -80,12 +80,12 @@ export async function finishPurchases(tx: Tx, done: { id: bigint; status: "COMPL
 }
 
 /** Sold out: everyone still in line, however far back, is answered now. */
-export async function answerQueueSoldOut(tx: Tx, eventId: number, run: number, now: Date): Promise<void> {
+export async function answerQueueSoldOut(tx: Sql, eventId: number, run: number, now: Date): Promise<void> {
   await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'SOLD_OUT', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED'", now, eventId, run);
 }
 
 /** Closes queued purchases (a stopped simulation, a reset run, a removed or paused customer, a restart). */
-export async function cancelQueuedPurchases(tx: Pick<Tx, "$executeRawUnsafe">, where: { eventId: number; run: number; simulatedOnly: boolean } | { customerId: number }): Promise<void> {
+export async function cancelQueuedPurchases(tx: Pick<Sql, "$executeRawUnsafe">, where: { eventId: number; run: number; simulatedOnly: boolean } | { customerId: number }): Promise<void> {
   if ("customerId" in where) {
     await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'CANCELLED', completedAt = ? WHERE customerId = ? AND status = 'QUEUED'", new Date(), where.customerId);
   } else {

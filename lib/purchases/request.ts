@@ -22,8 +22,9 @@ export type Entry = { id: bigint; replayed: boolean; joined?: JoinedPurchase };
 
 /** The purchase row for this request: a new one in the queue, or the one an earlier request with the same key made. */
 export async function enterQueue(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<Entry> {
-  const requestHash = createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip])).digest("hex");
-  if (options.idempotencyKey) {
+  // A retry must repeat its request: the hash tells a retry from another purchase under the same key (only keyed requests need one).
+  const requestHash = options.idempotencyKey ? createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip])).digest("hex") : null;
+  if (options.idempotencyKey && requestHash) {
     const earlier = await earlierPurchase(options.idempotencyKey, requestHash);
     if (earlier !== null) return { id: earlier, replayed: true };
   }
@@ -31,7 +32,7 @@ export async function enterQueue(eventId: number, input: PurchaseRequest, option
     const joined = await joinQueue(eventId, { input, source: options.source, idempotencyKey: options.idempotencyKey, requestHash });
     return { id: joined.id, replayed: false, joined };
   } catch (err) {
-    if (options.idempotencyKey && (err instanceof SameKeyInBatch || isDuplicateKey(err))) {
+    if (options.idempotencyKey && requestHash && (err instanceof SameKeyInBatch || isDuplicateKey(err))) {
       const earlier = await earlierPurchase(options.idempotencyKey, requestHash);
       if (earlier !== null) return { id: earlier, replayed: true };
     }
