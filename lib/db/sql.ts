@@ -1,5 +1,5 @@
 import "server-only";
-import mysql from "mysql2/promise";
+import mysql from "mysql2";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { dropSingleton, singleton } from "@/lib/platform/singleton";
@@ -17,7 +17,28 @@ export type Sql = {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 };
 
+/** A hot-path transaction: raw SQL, plus inserts that say their first id, and writes sent together. */
+export type HotSql = Sql & {
+  /** A multi-row INSERT; `firstId` is the auto-increment id of its first row. */
+  insert(query: string): Promise<{ firstId: bigint; rows: number }>;
+  /**
+   * Writes whose results nobody reads and that nothing later in the transaction reads back
+   * (counters, closed purchases, log rows): queued, and sent in one round trip just before
+   * COMMIT. Each statement is still checked by the database; one failure rolls all back.
+   */
+  deferred: Pick<Sql, "$executeRawUnsafe">;
+};
+
 const HOT_POOL_SIZE = 4;
+/** Deferred writes go in round trips of at most this many characters (well under max_allowed_packet). */
+const MAX_ROUND_TRIP = 4_000_000;
+
+type Conn = mysql.PoolConnection;
+
+/** One statement on a connection (the callback API: the promise wrapper captured a stack trace per query). */
+function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
+  return new Promise((resolve, reject) => conn.query(sql, values, (err, result) => (err ? reject(err) : resolve(result as T))));
+}
 
 function pool(): mysql.Pool {
   return singleton("sql-pool", () => {
@@ -31,26 +52,71 @@ function pool(): mysql.Pool {
       bigNumberStrings: false,
       decimalNumbers: true,
       connectTimeout: 5_000,
+      // Only deferred writes use it; every value in them is escaped by the driver or literal().
+      multipleStatements: true,
     });
   });
 }
 
 export async function closeSql(): Promise<void> {
-  await dropSingleton<mysql.Pool>("sql-pool")?.end();
+  const p = dropSingleton<mysql.Pool>("sql-pool");
+  if (p) await new Promise<void>((resolve) => p.end(() => resolve()));
 }
 
-class Connection implements Sql {
-  constructor(private readonly conn: mysql.PoolConnection) {}
+class Connection implements HotSql {
+  private readonly later: string[] = [];
+
+  constructor(private readonly conn: Conn) {}
 
   async $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number> {
-    const [result] = await this.conn.query(sql, values);
-    return (result as mysql.ResultSetHeader).affectedRows ?? 0;
+    return (await query<mysql.ResultSetHeader>(this.conn, sql, values)).affectedRows ?? 0;
   }
 
-  async $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T> {
-    const [rows] = await this.conn.query(sql, values);
-    return rows as T;
+  $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T> {
+    return query<T>(this.conn, sql, values);
   }
+
+  async insert(sql: string): Promise<{ firstId: bigint; rows: number }> {
+    const r = await query<mysql.ResultSetHeader>(this.conn, sql);
+    return { firstId: BigInt(r.insertId), rows: r.affectedRows };
+  }
+
+  readonly deferred = {
+    $executeRawUnsafe: async (sql: string, ...values: unknown[]): Promise<number> => {
+      this.later.push(values.length ? mysql.format(sql, values as mysql.SqlValue[], false, "Z") : sql);
+      return 0;
+    },
+  };
+
+  /** Sends the deferred writes (called before COMMIT). */
+  async flush(): Promise<void> {
+    let group: string[] = [];
+    let size = 0;
+    for (const statement of this.later.splice(0)) {
+      if (group.length > 0 && size + statement.length > MAX_ROUND_TRIP) {
+        await query(this.conn, group.join(";\n"));
+        group = [];
+        size = 0;
+      }
+      group.push(statement);
+      size += statement.length + 2;
+    }
+    if (group.length > 0) await query(this.conn, group.join(";\n"));
+  }
+}
+
+/**
+ * Whether a multi-row INSERT gets consecutive auto-increment ids (first, first + 1, …): InnoDB's
+ * lock modes 0 and 1 (MariaDB's default) guarantee it with a step of 1; mode 2 (MySQL 8's
+ * default) or another step (multi-primary set-ups) do not, and then callers read the ids back.
+ */
+export async function consecutiveIds(tx: Pick<Sql, "$queryRawUnsafe">): Promise<boolean> {
+  const known = singleton("autoinc-consecutive", () => ({ value: undefined as boolean | undefined }));
+  if (known.value === undefined) {
+    const [row] = await tx.$queryRawUnsafe<{ mode: bigint | number; step: bigint | number }[]>("SELECT @@innodb_autoinc_lock_mode AS mode, @@auto_increment_increment AS step");
+    known.value = Number(row.mode) <= 1 && Number(row.step) === 1;
+  }
+  return known.value;
 }
 
 /**
@@ -58,15 +124,17 @@ class Connection implements Sql {
  * it throws. A transaction still open after `timeoutMs` (a hung server, a lost network) is
  * cut off by closing its connection, which rolls it back on the server.
  */
-export async function sqlTransaction<T>(body: (sql: Sql) => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const conn = await pool().getConnection();
+export async function sqlTransaction<T>(body: (sql: HotSql) => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const conn = await new Promise<Conn>((resolve, reject) => pool().getConnection((err, c) => (err ? reject(err) : resolve(c))));
   let timer: NodeJS.Timeout | undefined;
   let broken = false;
   try {
     const run = async () => {
-      await conn.query("BEGIN");
-      const out = await body(new Connection(conn));
-      await conn.query("COMMIT");
+      await query(conn, "BEGIN");
+      const tx = new Connection(conn);
+      const out = await body(tx);
+      await tx.flush();
+      await query(conn, "COMMIT");
       return out;
     };
     const expired = new Promise<never>((_, reject) => {
@@ -79,7 +147,7 @@ export async function sqlTransaction<T>(body: (sql: Sql) => Promise<T>, timeoutM
     return await Promise.race([run(), expired]);
   } catch (err) {
     if (!broken) {
-      await conn.query("ROLLBACK").catch((e: unknown) => {
+      await query(conn, "ROLLBACK").catch((e: unknown) => {
         broken = true;
         logger().warn({ err: e }, "rollback failed; dropping the connection");
       });

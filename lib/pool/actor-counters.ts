@@ -18,7 +18,7 @@ export async function removedAmong(tx: Sql, kind: ActorKind, ids: number[]): Pro
 }
 
 /** Adds each actor's tickets of this batch to its count and records its state. */
-export async function bumpActors(tx: Sql, kind: ActorKind, actors: { id: number; count: number; state: ActorState }[]): Promise<void> {
+export async function bumpActors(tx: Pick<Sql, "$executeRawUnsafe">, kind: ActorKind, actors: { id: number; count: number; state: ActorState }[]): Promise<void> {
   if (actors.length === 0) return;
   const { table, count: column } = TABLE[kind];
   const params: unknown[] = [];
@@ -32,7 +32,7 @@ export async function bumpActors(tx: Sql, kind: ActorKind, actors: { id: number;
 }
 
 /** Sold out: every actor of the event is done. */
-export async function markActorsDone(tx: Sql, eventId: number): Promise<void> {
+export async function markActorsDone(tx: Pick<Sql, "$executeRawUnsafe">, eventId: number): Promise<void> {
   for (const { table } of Object.values(TABLE)) {
     await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL`, eventId);
   }

@@ -78,7 +78,9 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
 
     // Real buyers' purchases and earlier simulated ones that this batch finished.
     const finished = places.map((pl, k) => ({ pl, k })).filter(({ pl, k }) => outcome[k] !== "QUEUED" && (pl.kind === "real" || buyers[pl.index].purchaseId !== null));
-    await finishPurchases(tx, finished.map(({ pl, k }) => ({ id: purchaseOf(pl), status: outcome[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
+    // From here on, every write goes in one round trip before COMMIT (nothing below reads them back).
+    const later = tx.deferred;
+    await finishPurchases(later, finished.map(({ pl, k }) => ({ id: purchaseOf(pl), status: outcome[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
     for (const { pl, k } of finished) if (pl.kind === "real" && outcome[k] === "SOLD_OUT") logs.push(refusedRow(where, counters, pl));
 
     const vendorStates = releases.map((r, i) => nextState(plan.released[i] >= r.want, plan.exhausted, plan.truncated, r.state));
@@ -90,10 +92,10 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     logs.push(...stateRows(where, counters, ev, releases, vendorStates, buyers, customerStates, gone.customers));
     if (plan.soldOut) {
       logs.push(soldOutRow(where, counters, ev.totalTickets));
-      await answerQueueSoldOut(tx, eventId, run, now);
+      await answerQueueSoldOut(later, eventId, run, now);
     }
 
-    await tx.$executeRawUnsafe(
+    await later.$executeRawUnsafe(
       "UPDATE Event SET released = ?, sold = ?, available = ?, status = ?, updatedAt = ? WHERE id = ?",
       plan.after.released,
       plan.after.sold,
@@ -102,10 +104,10 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
       now,
       eventId,
     );
-    await bumpActors(tx, "vendor", changed(releases.map((r, i) => ({ id: r.vendorId, count: plan.released[i], state: vendorStates[i], was: r.state }))));
-    await bumpActors(tx, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
-    if (plan.soldOut) await markActorsDone(tx, eventId);
-    await appendLogs(tx, logs);
+    await bumpActors(later, "vendor", changed(releases.map((r, i) => ({ id: r.vendorId, count: plan.released[i], state: vendorStates[i], was: r.state }))));
+    await bumpActors(later, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
+    if (plan.soldOut) await markActorsDone(later, eventId);
+    await appendLogs(later, logs);
     const soldTo = new Map<number, bigint[]>(); // place → the tickets it bought in this batch
     plan.moves.forEach((m, i) => {
       if (m.kind === "sell") soldTo.set(m.index, [...(soldTo.get(m.index) ?? []), ...moved[i]]);

@@ -1,7 +1,6 @@
 import "server-only";
-import type { Sql } from "@/lib/db/sql";
+import { consecutiveIds, type HotSql, type Sql } from "@/lib/db/sql";
 import { valuesList, type Literal } from "@/lib/db/literal";
-import { singleton } from "@/lib/platform/singleton";
 
 // Ticket rows: a release inserts them (vendor, released at), a sale marks them (purchase, buyer,
 // sold at) — or, for a ticket released and sold in the same batch, the insert writes both.
@@ -19,7 +18,7 @@ export type Buyer = { customerId: number | null; name: string; purchaseId: bigin
  * of them are sold in this same batch and are written sold at once (no second write). Returns
  * the new ticket ids in the same order.
  */
-export async function insertTickets(tx: Sql, eventId: number, run: number, vendorIds: number[], soldTo: Buyer[], now: Date): Promise<bigint[]> {
+export async function insertTickets(tx: HotSql, eventId: number, run: number, vendorIds: number[], soldTo: Buyer[], now: Date): Promise<bigint[]> {
   if (vendorIds.length === 0) return [];
   const consecutive = await consecutiveIds(tx);
   const ids: bigint[] = [];
@@ -30,9 +29,7 @@ export async function insertTickets(tx: Sql, eventId: number, run: number, vendo
       const b = soldTo[k];
       rows.push([eventId, run, vendorIds[k], now, b ? b.customerId : null, b ? b.name : null, b ? b.purchaseId : null, b ? now : null]);
     }
-    await tx.$executeRawUnsafe(`INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ${valuesList(rows)}`);
-    const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
-    const first = BigInt(row.id);
+    const { firstId: first } = await tx.insert(`INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ${valuesList(rows)}`);
     firstId ??= first;
     if (consecutive) for (let k = 0; k < rows.length; k++) ids.push(first + BigInt(k));
   }
@@ -46,20 +43,6 @@ export async function insertTickets(tx: Sql, eventId: number, run: number, vendo
   const found = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT id FROM Ticket WHERE eventId = ? AND id >= ? ORDER BY id", eventId, firstId);
   if (found.length !== vendorIds.length) throw new Error(`Inserted ${vendorIds.length} tickets but found ${found.length}`);
   return found.map((r) => BigInt(r.id));
-}
-
-/**
- * Whether a multi-row INSERT gets consecutive auto-increment ids: InnoDB's lock modes 0 and 1
- * (MariaDB's default) guarantee it; mode 2 (MySQL 8's default) does not, and then the new ids
- * are read back.
- */
-async function consecutiveIds(tx: Sql): Promise<boolean> {
-  const known = singleton("autoinc-consecutive", () => ({ value: undefined as boolean | undefined }));
-  if (known.value === undefined) {
-    const [row] = await tx.$queryRawUnsafe<{ mode: bigint | number }[]>("SELECT @@innodb_autoinc_lock_mode AS mode");
-    known.value = Number(row.mode) <= 1;
-  }
-  return known.value;
 }
 
 /** The event's `count` oldest unsold tickets of the run, locked for this batch. */

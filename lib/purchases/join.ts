@@ -4,7 +4,7 @@ import { AppError } from "@/lib/contracts/errors";
 import { isSoldOut } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
-import { sqlTransaction, type Sql } from "@/lib/db/sql";
+import { consecutiveIds, sqlTransaction, type HotSql } from "@/lib/db/sql";
 import { literal, valuesList } from "@/lib/db/literal";
 import { lockEvent, type LockedEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
@@ -116,7 +116,7 @@ async function joinMany(eventId: number, batch: PendingJoin[]): Promise<void> {
  * Writes the purchase rows of these joins, inside a transaction that holds the event's lock
  * (`ev` is the event row as locked; null when there is no such event). Refusals are per join.
  */
-export async function writeJoins(tx: Sql, eventId: number, ev: LockedEvent | null, batch: PendingJoin[]): Promise<JoinWrite> {
+export async function writeJoins(tx: HotSql, eventId: number, ev: LockedEvent | null, batch: PendingJoin[]): Promise<JoinWrite> {
   if (!ev) return { accepted: [], refused: batch.map((req) => ({ req, err: new AppError("not_found", `There is no event with id ${eventId}`) })) };
   if (isSoldOut(ev)) return { accepted: [], refused: batch.map((req) => ({ req, err: new AppError("sold_out", "Sold out: every ticket of this event is sold") })) };
   const limit = ev.maxTicketsPerBuyer;
@@ -156,16 +156,21 @@ export async function writeJoins(tx: Sql, eventId: number, ev: LockedEvent | nul
   if (accepted.length === 0) return { accepted: [], refused };
   // One multi-row INSERT with the values as literals: an ORM createMany compiles a new query
   // plan for every batch size, which cost more than the rows on the hot path.
-  await tx.$executeRawUnsafe(
+  const { firstId } = await tx.insert(
     `INSERT INTO Purchase (publicId, eventId, run, buyer, vip, quantity, source, requestedAt, idempotencyKey, requestHash) VALUES ${valuesList(
       accepted.map(({ req, publicId }) => [publicId, eventId, ev.run, req.input.buyer, req.input.vip ? 1 : 0, req.input.quantity, req.source, now, req.idempotencyKey ?? null, req.requestHash]),
     )}`,
   );
-  // The event row is locked: this event's rows from the first new id on are exactly these.
-  const rows = await tx.$queryRawUnsafe<{ id: bigint | number; publicId: string }[]>("SELECT id, publicId FROM Purchase WHERE eventId = ? AND id >= LAST_INSERT_ID()", eventId);
-  const ids = new Map(rows.map((r) => [r.publicId, BigInt(r.id)]));
+  const ids = new Map<string, bigint>();
+  if (await consecutiveIds(tx)) {
+    accepted.forEach(({ publicId }, k) => ids.set(publicId, firstId + BigInt(k)));
+  } else {
+    // The event row is locked: this event's rows from the first new id on are exactly these.
+    const rows = await tx.$queryRawUnsafe<{ id: bigint | number; publicId: string }[]>("SELECT id, publicId FROM Purchase WHERE eventId = ? AND id >= ?", eventId, firstId);
+    for (const r of rows) ids.set(r.publicId, BigInt(r.id));
+  }
   await appendLogs(
-    tx,
+    tx.deferred,
     accepted.map(({ req }) =>
       logRow({ eventId, run: ev.run }, ev, {
         kind: "QUEUED",

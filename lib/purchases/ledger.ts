@@ -1,5 +1,6 @@
 import "server-only";
-import type { Sql } from "@/lib/db/sql";
+import { valuesList } from "@/lib/db/literal";
+import { consecutiveIds, type HotSql, type Sql } from "@/lib/db/sql";
 import { newPublicId } from "./ids";
 import { SERVING_ORDER_SQL } from "./order";
 
@@ -27,35 +28,30 @@ export async function queuedPurchases(tx: Sql, eventId: number, run: number): Pr
 export type SimulatedPurchase = { customerId: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date; status: Outcome };
 
 /** Writes the purchase rows of simulated customers' requests; returns their ids in the same order. */
-export async function recordSimulatedPurchases(tx: Sql, eventId: number, run: number, rows: SimulatedPurchase[], now: Date): Promise<bigint[]> {
+export async function recordSimulatedPurchases(tx: HotSql, eventId: number, run: number, rows: SimulatedPurchase[], now: Date): Promise<bigint[]> {
   if (rows.length === 0) return [];
+  const consecutive = await consecutiveIds(tx);
+  const ids: bigint[] = [];
   let firstId: bigint | null = null;
   const publicIds: string[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
-    const params: unknown[] = [];
-    for (const r of chunk) {
-      const publicId = newPublicId();
-      publicIds.push(publicId);
-      const done = r.status !== "QUEUED";
-      params.push(publicId, eventId, run, r.customerId, r.buyer, r.vip, r.quantity, r.status, r.requestedAt, done ? now : null, r.status === "COMPLETED" ? now.getTime() - r.requestedAt.getTime() : null);
-    }
-    await tx.$executeRawUnsafe(
-      `INSERT INTO Purchase (publicId, eventId, run, customerId, buyer, vip, quantity, source, status, requestedAt, completedAt, waitMs) VALUES ${chunk.map(() => "(?,?,?,?,?,?,?,'SIMULATION',?,?,?,?)").join(",")}`,
-      ...params,
+    const values = valuesList(
+      chunk.map((r) => {
+        const publicId = newPublicId();
+        publicIds.push(publicId);
+        const done = r.status !== "QUEUED";
+        return [publicId, eventId, run, r.customerId, r.buyer, r.vip ? 1 : 0, r.quantity, "SIMULATION", r.status, r.requestedAt, done ? now : null, r.status === "COMPLETED" ? now.getTime() - r.requestedAt.getTime() : null];
+      }),
     );
-    if (firstId === null) {
-      const [row] = await tx.$queryRawUnsafe<{ id: bigint }[]>("SELECT LAST_INSERT_ID() AS id");
-      firstId = BigInt(row.id);
-    }
+    const inserted = await tx.insert(`INSERT INTO Purchase (publicId, eventId, run, customerId, buyer, vip, quantity, source, status, requestedAt, completedAt, waitMs) VALUES ${values}`);
+    firstId ??= inserted.firstId;
+    if (consecutive) for (let k = 0; k < chunk.length; k++) ids.push(inserted.firstId + BigInt(k));
   }
+  if (consecutive) return ids;
   // Auto-increment ids only grow and the caller holds the event's lock, so this event's
   // simulated rows from firstId on are exactly the ones just inserted.
-  const found = await tx.$queryRawUnsafe<{ id: bigint; publicId: string }[]>(
-    "SELECT id, publicId FROM Purchase WHERE eventId = ? AND source = 'SIMULATION' AND id >= ?",
-    eventId,
-    firstId,
-  );
+  const found = await tx.$queryRawUnsafe<{ id: bigint; publicId: string }[]>("SELECT id, publicId FROM Purchase WHERE eventId = ? AND source = 'SIMULATION' AND id >= ?", eventId, firstId);
   const byPublic = new Map(found.map((r) => [r.publicId, BigInt(r.id)]));
   return publicIds.map((p) => {
     const id = byPublic.get(p);
@@ -65,7 +61,7 @@ export async function recordSimulatedPurchases(tx: Sql, eventId: number, run: nu
 }
 
 /** Closes purchases this batch served or refused, recording how long each waited. */
-export async function finishPurchases(tx: Sql, done: { id: bigint; status: "COMPLETED" | "SOLD_OUT"; waitMs: number }[], now: Date): Promise<void> {
+export async function finishPurchases(tx: Pick<Sql, "$executeRawUnsafe">, done: { id: bigint; status: "COMPLETED" | "SOLD_OUT"; waitMs: number }[], now: Date): Promise<void> {
   for (let i = 0; i < done.length; i += CHUNK) {
     const chunk = done.slice(i, i + CHUNK);
     const params: unknown[] = [];
@@ -80,7 +76,7 @@ export async function finishPurchases(tx: Sql, done: { id: bigint; status: "COMP
 }
 
 /** Sold out: everyone still in line, however far back, is answered now. */
-export async function answerQueueSoldOut(tx: Sql, eventId: number, run: number, now: Date): Promise<void> {
+export async function answerQueueSoldOut(tx: Pick<Sql, "$executeRawUnsafe">, eventId: number, run: number, now: Date): Promise<void> {
   await tx.$executeRawUnsafe("UPDATE Purchase SET status = 'SOLD_OUT', completedAt = ? WHERE eventId = ? AND run = ? AND status = 'QUEUED'", now, eventId, run);
 }
 
