@@ -44,6 +44,9 @@ export class EventFeed<V> {
   private timer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   private lastSent = 0;
+  /** When the poll that last sent a message began; the next may begin POLL_MS after it. */
+  private lastSendStart = 0;
+  private polling = false;
   private dbDown = false;
   private closed = false;
   readonly ready: Promise<void>;
@@ -107,7 +110,14 @@ export class EventFeed<V> {
   }
 
   private schedule(ms: number): void {
+    clearTimeout(this.timer);
     if (!this.closed) this.timer = setTimeout(() => void this.poll(), ms);
+  }
+
+  /** A batch of this process just committed rows: look now, rather than at the next poll (still at most one message per POLL_MS). */
+  nudge(): void {
+    if (this.closed || this.polling) return;
+    this.schedule(Math.max(0, this.lastSendStart + POLL_MS - Date.now()));
   }
 
   private broadcast(frame: Uint8Array): void {
@@ -116,6 +126,7 @@ export class EventFeed<V> {
 
   private async poll(): Promise<void> {
     const started = Date.now();
+    this.polling = true;
     try {
       const batch = await logsAfter(this.eventId, this.cursor, MAX_ROWS);
       const stale = Date.now() - this.lastSent > IDLE_REFRESH_MS;
@@ -140,8 +151,11 @@ export class EventFeed<V> {
       // After a message, the next comes no sooner than POLL_MS after this one began (≤ 10 a
       // second, whatever the poll took); after an empty look, look again soon, so that rows
       // landing just after a poll do not wait a whole period.
+      if (sent) this.lastSendStart = started;
+      this.polling = false;
       this.schedule(sent ? Math.max(10, POLL_MS - (Date.now() - started)) : RECHECK_MS);
     } catch (err) {
+      this.polling = false;
       if (!this.dbDown && isDbUnavailable(err)) {
         this.dbDown = true;
         this.broadcast(sseMessage("db", this.cursor, { status: "down" }));
@@ -151,6 +165,11 @@ export class EventFeed<V> {
       this.schedule(1_000);
     }
   }
+}
+
+/** Rows of the event were just committed by this process: its feed (if any) looks at once. */
+export function logsCommitted(eventId: number): void {
+  singleton("live-feeds", () => new Map<number, EventFeed<unknown>>()).get(eventId)?.nudge();
 }
 
 /** The event's feed in this process, ready (its first read done); an unknown event rejects. */

@@ -69,13 +69,20 @@ export async function sseResponse<V>({ eventId, source, lastEventId, signal }: S
 export async function sseToNode<V>(req: IncomingMessage, res: ServerResponse, eventId: number, source: FeedSource<V>): Promise<void> {
   const lastEventId = req.headers["last-event-id"];
   const { feed, first } = await openFeed(eventId, source, typeof lastEventId === "string" ? lastEventId : null);
-  res.writeHead(200, HEADERS);
+  // No chunked framing: the body runs until the connection closes (as HTTP/1.1 allows without a
+  // length), so each shared frame goes to the socket as it is — one write of one buffer per
+  // viewer, instead of a chunk header, the frame and a CRLF through the response machinery.
+  res.removeHeader("transfer-encoding");
+  res.writeHead(200, { ...HEADERS, connection: "close" });
+  res.flushHeaders();
+  const socket = res.socket;
+  if (!socket) return; // the viewer left already
   const buffer = env().SSE_BUFFER_BYTES;
-  const client: StreamClient = new StreamClient({ room: () => res.writableLength < buffer, write: (f) => void res.write(f), end: () => res.end() }, feed);
-  res.write(sseRetry(2_000));
-  res.write(first);
+  const client: StreamClient = new StreamClient({ room: () => socket.writableLength < buffer, write: (f) => void socket.write(f), end: () => socket.end() }, feed);
+  socket.write(sseRetry(2_000));
+  socket.write(first);
   client.attach();
-  res.on("drain", () => client.caughtUp());
+  socket.on("drain", () => client.caughtUp());
   res.on("close", () => client.close());
 }
 

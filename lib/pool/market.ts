@@ -1,6 +1,7 @@
 import "server-only";
 import { Mutex } from "async-mutex";
 import type { ActorKind, ActorState } from "@/lib/contracts/event";
+import { logsCommitted } from "@/lib/log/feed";
 import { answerJoins, hostJoins, returnJoins, takeJoins } from "@/lib/purchases/join";
 import { purchasesChanged } from "@/lib/purchases/notify";
 import { WaitingQueue } from "@/lib/purchases/queue";
@@ -178,6 +179,7 @@ export class Market {
       return;
     }
     answerJoins(s.joins, s.halted ? [] : s.settledPurchases);
+    logsCommitted(this.eventId);
     if (s.halted) {
       this.halt();
       this.options.onHalt(s.status);

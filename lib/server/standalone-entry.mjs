@@ -13,6 +13,7 @@ import http from "node:http";
 const STREAM = /^\/api\/events\/([^/?#]+)\/stream(?:\?.*)?$/;
 const PURCHASES = /^\/api\/events\/([^/?#]+)\/purchases(?:\?.*)?$/;
 const registry = () => globalThis.__ticketing;
+const BACKLOG = Number(process.env.LISTEN_BACKLOG) || 4096;
 const createServer = http.createServer;
 
 http.createServer = function (...args) {
@@ -30,7 +31,16 @@ http.createServer = function (...args) {
       return next.call(this, req, res);
     };
   }
-  return createServer.apply(this, args);
+  const server = createServer.apply(this, args);
+  // A rush opens thousands of connections at once: Node's default accept backlog (511) drops
+  // the rest of the SYNs, and their clients retry after 1, 3, 7 s. The kernel caps it
+  // (net.core.somaxconn) anyway.
+  const listen = server.listen;
+  server.listen = function (...a) {
+    if (typeof a[0] === "number" && typeof a[1] === "string" && a.length === 2) return listen.call(this, a[0], a[1], BACKLOG);
+    return listen.apply(this, a);
+  };
+  return server;
 };
 
 await import(new URL("../../.next/standalone/server.js", import.meta.url).href);
