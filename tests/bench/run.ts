@@ -47,9 +47,25 @@ if (parts.has("raw")) {
 if (typeof out.engineTicketsPerSec === "number" && typeof out.naiveTicketsPerSec === "number") log(`  engine ÷ naive = ${(out.engineTicketsPerSec / out.naiveTicketsPerSec).toFixed(1)}   target ≥ 20`);
 if (typeof out.engineTicketsPerSec === "number" && typeof out.rawBatchedTicketsPerSec === "number") log(`  raw ÷ engine = ${(out.rawBatchedTicketsPerSec / out.engineTicketsPerSec).toFixed(2)}   target ≤ 2`);
 
+/** Waits (≤ 30 s) until InnoDB has written back what the earlier parts left dirty, so that one part's writes do not slow the next. */
+async function quiet(): Promise<void> {
+  const c = await mysql.createConnection({ uri: process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306" });
+  try {
+    for (let i = 0; i < 60; i++) {
+      const [rows] = (await c.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_total')")) as unknown as [{ Variable_name: string; Value: string }[]];
+      const v = Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
+      if (v.Innodb_buffer_pool_pages_dirty <= v.Innodb_buffer_pool_pages_total * 0.01) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 if (parts.has("api") || parts.has("sse")) ensureBuilt(log);
 if (parts.has("api")) {
   log("purchase API, standalone server:");
+  await quiet();
   const t = await createTestDatabase("benchapi");
   const s = await startServer(t.url, 3320, { DB_POOL_SIZE: "20" });
   try {
@@ -62,6 +78,7 @@ if (parts.has("api")) {
 }
 if (parts.has("sse")) {
   log("live viewers, standalone server, during a sale at ~1,000 tickets/s:");
+  await quiet();
   const t = await createTestDatabase("benchsse");
   const s = await startServer(t.url, 3321);
   try {
