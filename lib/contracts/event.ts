@@ -42,6 +42,8 @@ export type EventView = {
   /** Waits from joining the queue to holding the tickets, per class, over the run's latest 1,000 purchases. */
   waitStats: { vip: WaitStats; regular: WaitStats };
   maxTicketsPerBuyer: number | null;
+  /** The app instance that drives the run (holds its lease), or null when none does right now. */
+  driver: string | null;
   vendors: VendorView[];
   customers: CustomerView[];
   createdAt: string;

@@ -1,7 +1,9 @@
 import "server-only";
 import { setMaxListeners } from "node:events";
 import type { ActorKind } from "@/lib/contracts/event";
+import { hostname } from "node:os";
 import { db } from "@/lib/db/client";
+import { LeaseConnection, leaseName, type Fence } from "@/lib/db/lease";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
@@ -11,9 +13,18 @@ import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
 import { runActor } from "./actor-loop";
 
 // One engine per process, a process singleton so that a hot reload in `next dev` never starts a
-// second one. It drives the simulated vendors and customers of every RUNNING event this
-// process has been asked to run; the database decides what is true (status, counters), and
-// the engine halts an event's actors as soon as a batch finds it no longer RUNNING.
+// second one. It drives the simulated vendors and customers of the RUNNING events whose lease
+// it holds (lib/db/lease.ts): one driver per event across every instance on the database.
+// The database decides what is true (status, counters), and the engine halts an event's
+// actors as soon as a batch finds it no longer RUNNING — or finds the lease gone. Every
+// instance watches for RUNNING events that nobody drives (a driver died) and takes them over.
+
+const WATCH_MS = 1_000;
+
+/** This instance's name: INSTANCE_ID, or host:port. */
+export function instanceId(): string {
+  return env().INSTANCE_ID ?? `${hostname()}:${env().PORT}`;
+}
 
 type ActorLoop = { abort: AbortController; done: Promise<void> };
 
@@ -23,6 +34,8 @@ type Runtime = {
   market: Market;
   abort: AbortController;
   actors: Map<string, ActorLoop>;
+  /** The lease it runs under (none for an unfenced test driver). */
+  fence: Fence | undefined;
   defaults: { ticketReleaseRate: number; customerRetrievalRate: number };
 };
 
@@ -33,8 +46,80 @@ export class Engine {
   private readonly runtimes = new Map<number, Runtime>();
   private readonly pending = new Map<number, Promise<void>>();
   private readonly stats = new Map<number, { released: number; sold: number; batches: number }>();
+  private lease: Promise<LeaseConnection> | undefined;
+  private watcher: NodeJS.Timeout | undefined;
+  private watching = false;
 
   constructor(private readonly tickMs: number) {}
+
+  /** The lease session, opened on first use; when it dies every event it led is halted here (a batch would be fenced anyway). */
+  private leases(): Promise<LeaseConnection> {
+    this.lease ??= LeaseConnection.open((err) => {
+      logger().warn({ err }, "lost the lease connection: halting the events this instance drove");
+      this.lease = undefined;
+      for (const [id, rt] of this.runtimes) if (rt.fence) this.stop(id, rt);
+    }).catch((err: unknown) => {
+      this.lease = undefined;
+      throw err;
+    });
+    return this.lease;
+  }
+
+  /**
+   * Drives the event if this instance can take its lease (nobody else drives it). `resume`:
+   * the previous driver is gone, so its simulated requests died with it (cancelled) and the
+   * log says the run was resumed. True when this instance drives the event afterwards.
+   */
+  async lead(eventId: number, resume = false): Promise<boolean> {
+    if (this.runtimes.has(eventId)) return true;
+    const lease = await this.leases();
+    if (!(await lease.tryTake(eventId))) return false;
+    try {
+      const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true, run: true, released: true, sold: true, available: true } });
+      if (!ev || ev.status !== "RUNNING") return false;
+      if (resume) {
+        // Simulated requests died with the old driver; real buyers' purchases keep their place.
+        await cancelQueuedPurchases(db(), { eventId, run: ev.run, simulatedOnly: true });
+        await appendLogs(db(), [logRow({ eventId, run: ev.run }, ev, { kind: "RESUMED", actor: "system", message: `${instanceId()} took over the run` })]);
+      }
+      await db().$executeRawUnsafe("UPDATE Event SET driverInstance = ? WHERE id = ?", instanceId(), eventId);
+      await this.spawn(eventId, { lock: leaseName(eventId), holder: lease.holder });
+      return this.runtimes.has(eventId);
+    } finally {
+      if (!this.runtimes.has(eventId)) await this.letGo(eventId);
+    }
+  }
+
+  /** Gives the event's lease back, and the driver's name with it. */
+  private async letGo(eventId: number): Promise<void> {
+    try {
+      await db().$executeRawUnsafe("UPDATE Event SET driverInstance = NULL WHERE id = ? AND driverInstance = ?", eventId, instanceId());
+      const lease = this.lease && (await this.lease);
+      await lease?.release(eventId);
+    } catch (err) {
+      logger().warn({ err, eventId }, "could not give the lease back; it ends with the session");
+    }
+  }
+
+  /** Every WATCH_MS, takes over RUNNING events that no instance drives (their driver died or let go). */
+  watchRunning(): void {
+    if (this.watcher) return;
+    this.watcher = setInterval(() => void this.takeOver(), WATCH_MS);
+    this.watcher.unref();
+  }
+
+  private async takeOver(): Promise<void> {
+    if (this.watching) return;
+    this.watching = true;
+    try {
+      const running = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true } });
+      for (const { id } of running) if (!this.runtimes.has(id) && !this.pending.has(id)) await this.lead(id, true);
+    } catch (err) {
+      logger().warn({ err }, "looking for events to take over failed; trying again");
+    } finally {
+      this.watching = false;
+    }
+  }
 
   /** Tickets this process released and sold for the event, across its runtimes here. */
   totals(eventId: number): { released: number; sold: number; batches: number } {
@@ -49,11 +134,18 @@ export class Engine {
     return this.runtimes.get(eventId)?.market.waiting ?? null;
   }
 
-  /** Starts the actors of a RUNNING event in this process, if they are not running here already. */
+  /**
+   * Starts the actors of a RUNNING event here without a lease: for tests that race several
+   * drivers on purpose (the pool's row lock keeps the invariants). The app uses `lead`.
+   */
   drive(eventId: number): Promise<void> {
+    return this.spawn(eventId);
+  }
+
+  private spawn(eventId: number, fence?: Fence): Promise<void> {
     const inFlight = this.pending.get(eventId);
     if (inFlight) return inFlight;
-    const p = this.spawn(eventId).finally(() => this.pending.delete(eventId));
+    const p = this.create(eventId, fence).finally(() => this.pending.delete(eventId));
     this.pending.set(eventId, p);
     return p;
   }
@@ -63,11 +155,21 @@ export class Engine {
     await this.pending.get(eventId);
     const rt = this.runtimes.get(eventId);
     if (!rt) return;
-    this.runtimes.delete(eventId);
-    rt.abort.abort();
-    rt.market.halt();
+    await this.wind(eventId, rt);
+    if (rt.fence) await this.letGo(eventId);
+  }
+
+  /** Stops a runtime and waits for its batch in flight (without waiting for a start in progress, which may be the caller). */
+  private async wind(eventId: number, rt: Runtime): Promise<void> {
+    this.stop(eventId, rt);
     await Promise.allSettled([...rt.actors.values()].map((a) => a.done));
     await rt.market.idle();
+  }
+
+  private stop(eventId: number, rt: Runtime): void {
+    if (this.runtimes.get(eventId) === rt) this.runtimes.delete(eventId);
+    rt.abort.abort();
+    rt.market.halt();
   }
 
   /** A real buyer joined the event's queue: serve it now if this process drives the event. */
@@ -111,24 +213,24 @@ export class Engine {
     rt.actors.set(key, { abort, done });
   }
 
-  /** After a restart: every event the database says is RUNNING is driven again. */
+  /** After a restart: every event the database says is RUNNING and nobody drives is driven from here. */
   async resumeRunning(): Promise<number[]> {
-    const events = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true, run: true, released: true, sold: true, available: true } });
-    for (const ev of events) {
-      if (this.runtimes.has(ev.id)) continue;
-      // Simulated requests died with the old process; real buyers' purchases keep their place.
-      await cancelQueuedPurchases(db(), { eventId: ev.id, run: ev.run, simulatedOnly: true });
-      await appendLogs(db(), [logRow({ eventId: ev.id, run: ev.run }, ev, { kind: "RESUMED", actor: "system", message: "The engine resumed this run after a restart" })]);
-      await this.drive(ev.id);
-    }
-    return events.map((e) => e.id);
+    const events = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true } });
+    const led: number[] = [];
+    for (const ev of events) if (await this.lead(ev.id, true)) led.push(ev.id);
+    return led;
   }
 
   async shutdown(): Promise<void> {
+    clearInterval(this.watcher);
+    this.watcher = undefined;
     await Promise.all([...this.runtimes.keys()].map((id) => this.halt(id)));
+    const lease = this.lease;
+    this.lease = undefined;
+    (await lease?.catch(() => undefined))?.close();
   }
 
-  private async spawn(eventId: number): Promise<void> {
+  private async create(eventId: number, fence: Fence | undefined): Promise<void> {
     const ev = await db().event.findUnique({
       where: { id: eventId },
       include: { vendors: { where: { removedAt: null, paused: false }, orderBy: { id: "asc" } }, customers: { where: { removedAt: null, paused: false }, orderBy: { id: "asc" } } },
@@ -136,7 +238,7 @@ export class Engine {
     if (!ev || ev.status !== "RUNNING") return;
     const current = this.runtimes.get(eventId);
     if (current && current.run === ev.run) return;
-    if (current) await this.halt(eventId);
+    if (current) await this.wind(eventId, current); // an older run's runtime: its lease, if any, is this one now
 
     const abort = new AbortController();
     setMaxListeners(0, abort.signal); // every sleeping actor listens for the halt
@@ -144,10 +246,13 @@ export class Engine {
     const log = logger().child({ eventId, run: ev.run });
     const market = new Market(eventId, ev.run, {
       retryMs: Math.max(this.tickMs, 100),
-      onHalt: () => {
+      fence,
+      onHalt: (status) => {
         if (this.runtimes.get(eventId)?.market === market) {
           this.runtimes.delete(eventId);
           abort.abort();
+          if (status === "LEASE_LOST") log.warn("another instance holds the lease now: stopped driving");
+          if (fence) void this.letGo(eventId);
         }
       },
       onError: (err) => {
@@ -159,7 +264,7 @@ export class Engine {
       },
     });
     this.stats.set(eventId, market.totals);
-    const rt: Runtime = { eventId, run: ev.run, market, abort, actors: new Map(), defaults: { ticketReleaseRate: ev.ticketReleaseRate, customerRetrievalRate: ev.customerRetrievalRate } };
+    const rt: Runtime = { eventId, run: ev.run, market, abort, fence, actors: new Map(), defaults: { ticketReleaseRate: ev.ticketReleaseRate, customerRetrievalRate: ev.customerRetrievalRate } };
     this.runtimes.set(eventId, rt);
     for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, vip: false, rate: v.ticketReleaseRate });
     for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, rate: c.customerRetrievalRate });

@@ -23,7 +23,9 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
     }
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed` })]);
   });
-  await engine().drive(eventId);
+  // This instance drives the run if it can take the lease; otherwise the instance that holds it
+  // (or, within a second, any instance's watcher) does.
+  await engine().lead(eventId);
   return getEventView(eventId);
 }
 

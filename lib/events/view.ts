@@ -41,6 +41,7 @@ export async function getEventView(id: number): Promise<EventView> {
     waiting,
     waitStats: { vip: vipStats, regular: regularStats },
     maxTicketsPerBuyer: ev.maxTicketsPerBuyer,
+    driver: ev.status === "RUNNING" ? ev.driverInstance : null,
     vendors: ev.vendors.map((v) => ({ ...actorCommon(v), ticketReleaseRate: v.ticketReleaseRate ?? ev.ticketReleaseRate, ownRate: v.ticketReleaseRate !== null, released: v.released })),
     customers: ev.customers.map((c) => ({
       ...actorCommon(c),

@@ -17,6 +17,8 @@ const schema = z.object({
   SSE_BUFFER_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(32 * 1024),
   SSE_DROP_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** This instance's name, shown as the driver of the events it drives; host:port by default. */
+  INSTANCE_ID: z.string().trim().min(1).max(200).optional(),
   ENGINE_AUTOSTART: z
     .enum(["true", "false"])
     .default("true")

@@ -1,6 +1,7 @@
 import "server-only";
 import { Mutex } from "async-mutex";
 import type { ActorKind, ActorState } from "@/lib/contracts/event";
+import type { Fence } from "@/lib/db/lease";
 import { logsCommitted } from "@/lib/log/feed";
 import { answerJoins, hostJoins, returnJoins, takeJoins } from "@/lib/purchases/join";
 import { purchasesChanged } from "@/lib/purchases/notify";
@@ -46,6 +47,8 @@ export type MarketOptions = {
   /** Called once when the database says the run is no longer ours to drive (stopped, sold out, reset). */
   onHalt: (status: string) => void;
   onError: (err: unknown) => void;
+  /** The lease this market drives under: a batch commits only while it holds (see lib/db/lease.ts). */
+  fence?: Fence;
 };
 
 export class Market {
@@ -162,6 +165,7 @@ export class Market {
           joinedAt: new Date(b.joinedAt),
         })),
         joins,
+        this.options.fence,
       );
       this.failures = 0;
     } catch (err) {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { ActorState } from "@/lib/contracts/event";
+import { fenceHolds, type Fence } from "@/lib/db/lease";
 import { sqlTransaction } from "@/lib/db/sql";
 import { lockEvent } from "@/lib/db/lock";
 import { appendLogs } from "@/lib/log/append";
@@ -42,9 +43,13 @@ const TX_TIMEOUT_MS = 30_000;
 /** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
 export const BATCH_LIMIT = 20_000;
 
-export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = []): Promise<Settlement> {
+export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = [], fence?: Fence): Promise<Settlement> {
   return sqlTransaction(async (tx): Promise<Settlement> => {
     const ev = await lockEvent(tx, eventId);
+    // A driver that lost its lease (another instance took over) commits nothing more.
+    if (fence && !(await fenceHolds(tx, fence))) {
+      return { halted: true, status: "LEASE_LOST", run, joins: await writeJoins(tx, eventId, ev, newJoins) };
+    }
     // Real buyers who joined since the last batch are written first, then served with the rest of the queue.
     const joins = newJoins.length ? await writeJoins(tx, eventId, ev, newJoins) : NO_JOINS;
     if (!ev || ev.status !== "RUNNING" || ev.run !== run) {

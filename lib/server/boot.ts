@@ -27,6 +27,7 @@ export async function boot(): Promise<void> {
       if (config.ENGINE_AUTOSTART) {
         const resumed = await engine().resumeRunning();
         if (resumed.length) log.info({ events: resumed }, "resumed running events");
+        engine().watchRunning();
       }
     } catch (err) {
       log.warn({ err }, "database not ready; retrying in 5 s");

@@ -31,9 +31,9 @@ test("POST /api/events creates the event with its starting vendors and customers
   expect(res.status()).toBe(201);
   const ev = await res.json();
   expect(Object.keys(ev).sort()).toEqual(
-    ["id", "name", "status", "run", "totalTickets", "maxTicketCapacity", "ticketReleaseRate", "customerRetrievalRate", "released", "sold", "available", "waiting", "waitStats", "maxTicketsPerBuyer", "vendors", "customers", "createdAt", "updatedAt"].sort(),
+    ["id", "name", "status", "run", "totalTickets", "maxTicketCapacity", "ticketReleaseRate", "customerRetrievalRate", "released", "sold", "available", "waiting", "waitStats", "maxTicketsPerBuyer", "driver", "vendors", "customers", "createdAt", "updatedAt"].sort(),
   );
-  expect(ev).toMatchObject({ name: "API sale", status: "IDLE", run: 1, totalTickets: 40, maxTicketCapacity: 5, ticketReleaseRate: 100, customerRetrievalRate: 50, released: 0, sold: 0, available: 0, waiting: { vip: 0, regular: 0 } });
+  expect(ev).toMatchObject({ driver: null, name: "API sale", status: "IDLE", run: 1, totalTickets: 40, maxTicketCapacity: 5, ticketReleaseRate: 100, customerRetrievalRate: 50, released: 0, sold: 0, available: 0, waiting: { vip: 0, regular: 0 } });
   expect(ev.vendors).toHaveLength(2);
   expect(ev.customers).toHaveLength(4);
   expect(ev.customers.filter((c: { vip: boolean }) => c.vip)).toHaveLength(1);
@@ -49,10 +49,13 @@ test("start runs the sale to SOLD_OUT by itself; stop and reset control the run"
   const ev = await create(request);
   const started = await request.post(`/api/events/${ev.id}/start`);
   expect(started.status()).toBe(200);
-  expect((await started.json()).status).toBe("RUNNING");
+  const running = await started.json();
+  expect(running.status).toBe("RUNNING");
+  // The instance that took the start drives the sale (holds its lease), named host:port by default.
+  expect(running.driver).toMatch(/^.+:\d+$/);
   await untilStatus(request, ev.id, "SOLD_OUT");
   const done = await (await request.get(`/api/events/${ev.id}`)).json();
-  expect(done).toMatchObject({ released: 40, sold: 40, available: 0 });
+  expect(done).toMatchObject({ released: 40, sold: 40, available: 0, driver: null });
   expect(done.vendors.reduce((s: number, v: { released: number }) => s + v.released, 0)).toBe(40);
   expect(done.customers.reduce((s: number, c: { bought: number }) => s + c.bought, 0)).toBe(40);
 

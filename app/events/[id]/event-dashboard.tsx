@@ -34,6 +34,11 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
           <span className="run-label" data-testid="run">
             Run {formatCount(event.run)}
           </span>
+          {event.status === "RUNNING" && (
+            <span className="run-label" data-testid="driver" title="The app instance that drives this sale (holds its lease)">
+              {event.driver ? `Driven by ${event.driver}` : "Waiting for a driver…"}
+            </span>
+          )}
           <ConnectionIndicator state={state} />
         </div>
         <p className="muted config-line">
