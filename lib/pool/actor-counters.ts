@@ -7,11 +7,11 @@ import type { Sql } from "@/lib/db/sql";
 
 const TABLE = { vendor: { table: "Vendor", count: "released" }, customer: { table: "Customer", count: "bought" } } as const;
 
-/** Of these actors, the ones removed (by any process) since they asked. */
-export async function removedAmong(tx: Sql, kind: ActorKind, ids: number[]): Promise<Set<number>> {
+/** Of these actors, the ones removed or paused (through any instance) since they asked: a batch gives them nothing. */
+export async function inactiveAmong(tx: Sql, kind: ActorKind, ids: number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await tx.$queryRawUnsafe<{ id: number }[]>(
-    `SELECT id FROM ${TABLE[kind].table} WHERE id IN (${ids.map(() => "?").join(",")}) AND removedAt IS NOT NULL`,
+    `SELECT id FROM ${TABLE[kind].table} WHERE id IN (${ids.map(() => "?").join(",")}) AND (removedAt IS NOT NULL OR paused)`,
     ...ids,
   );
   return new Set(rows.map((r) => Number(r.id)));
@@ -26,7 +26,7 @@ export async function bumpActors(tx: Pick<Sql, "$executeRawUnsafe">, kind: Actor
   const state = actors.map((a) => (params.push(a.id, a.state), "WHEN ? THEN ?")).join(" ");
   params.push(...actors.map((a) => a.id));
   await tx.$executeRawUnsafe(
-    `UPDATE ${table} SET ${column} = ${column} + CASE id ${count} ELSE 0 END, state = CASE id ${state} ELSE state END WHERE id IN (${actors.map(() => "?").join(",")}) AND removedAt IS NULL`,
+    `UPDATE ${table} SET ${column} = ${column} + CASE id ${count} ELSE 0 END, state = CASE id ${state} ELSE state END WHERE id IN (${actors.map(() => "?").join(",")}) AND removedAt IS NULL AND NOT paused`,
     ...params,
   );
 }

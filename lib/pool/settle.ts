@@ -7,7 +7,7 @@ import { appendLogs } from "@/lib/log/append";
 import { writeJoins, type JoinWrite, type PendingJoin } from "@/lib/purchases/join";
 import type { Settled } from "@/lib/purchases/notify";
 import { answerQueueSoldOut, finishPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
-import { bumpActors, markActorsDone, removedAmong } from "./actor-counters";
+import { bumpActors, markActorsDone, inactiveAmong } from "./actor-counters";
 import { allocate, idsOf } from "./allocate";
 import { moveRows, refusedRow, soldOutRow, stateRows } from "./batch-log";
 import type { BuyDemand, ReleaseDemand } from "./demands";
@@ -32,7 +32,7 @@ export type Settlement =
       purchaseIds: bigint[];
       vendorStates: ActorState[];
       customerStates: ActorState[];
-      /** Actors removed (by any process) since they asked: their requests end here. */
+      /** Actors removed or paused (through any instance) since they asked: their requests end here. */
       gone: { vendors: Set<number>; customers: Set<number> };
       /** Real buyers' purchases this batch served or refused, with their outcome. */
       settledPurchases: Settled[];
@@ -55,8 +55,8 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
       return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run, joins };
     }
-    // An actor removed since it asked (perhaps by another process) gets nothing more.
-    const gone = { vendors: await removedAmong(tx, "vendor", releases.map((r) => r.vendorId)), customers: await removedAmong(tx, "customer", buyers.map((b) => b.customerId)) };
+    // An actor removed or paused since it asked (perhaps through another instance) gets nothing more.
+    const gone = { vendors: await inactiveAmong(tx, "vendor", releases.map((r) => r.vendorId)), customers: await inactiveAmong(tx, "customer", buyers.map((b) => b.customerId)) };
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
     const real = await queuedPurchases(tx, eventId, run);
     if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
