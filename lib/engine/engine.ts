@@ -4,6 +4,7 @@ import type { ActorKind } from "@/lib/contracts/event";
 import { hostname } from "node:os";
 import { db } from "@/lib/db/client";
 import { LeaseConnection, leaseName, type Fence } from "@/lib/db/lease";
+import { lockEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
@@ -20,6 +21,8 @@ import { runActor } from "./actor-loop";
 // instance watches for RUNNING events that nobody drives (a driver died) and takes them over.
 
 const WATCH_MS = 1_000;
+/** How often a driver reads its event's actor rows, for pauses, additions and removals made on other instances. */
+const FOLLOW_MS = 250;
 
 /** This instance's name: INSTANCE_ID, or host:port. */
 export function instanceId(): string {
@@ -79,8 +82,14 @@ export class Engine {
       if (!ev || ev.status !== "RUNNING") return false;
       if (resume) {
         // Simulated requests died with the old driver; real buyers' purchases keep their place.
-        await cancelQueuedPurchases(db(), { eventId, run: ev.run, simulatedOnly: true });
-        await appendLogs(db(), [logRow({ eventId, run: ev.run }, ev, { kind: "RESUMED", actor: "system", message: `${instanceId()} took over the run` })]);
+        // Under the event's lock, as every log row is written, so that log ids commit in order
+        // and the live feed (id > cursor) cannot pass over this one.
+        await db().$transaction(async (tx) => {
+          const locked = await lockEvent(tx, eventId);
+          if (!locked) return;
+          await cancelQueuedPurchases(tx, { eventId, run: locked.run, simulatedOnly: true });
+          await appendLogs(tx, [logRow({ eventId, run: locked.run }, locked, { kind: "RESUMED", actor: "system", message: `${instanceId()} took over the run` })]);
+        });
       }
       await db().$executeRawUnsafe("UPDATE Event SET driverInstance = ? WHERE id = ?", instanceId(), eventId);
       await this.spawn(eventId, { lock: leaseName(eventId), holder: lease.holder });
@@ -260,7 +269,12 @@ export class Engine {
         if (errorLogged) return;
         errorLogged = true;
         const message = `A batch failed and is retried: ${(err as Error).message}`;
-        void appendLogs(db(), [logRow({ eventId, run: ev.run }, { released: 0, sold: 0, available: 0 }, { kind: "ERROR", actor: "system", message })]).catch(() => undefined);
+        void db()
+          .$transaction(async (tx) => {
+            const locked = await lockEvent(tx, eventId); // log rows are written under the event's lock (see lead)
+            if (locked) await appendLogs(tx, [logRow({ eventId, run: locked.run }, locked, { kind: "ERROR", actor: "system", message })]);
+          })
+          .catch(() => undefined);
       },
     });
     this.stats.set(eventId, market.totals);
@@ -269,6 +283,34 @@ export class Engine {
     for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, vip: false, rate: v.ticketReleaseRate });
     for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, rate: c.customerRetrievalRate });
     market.nudge();
+    // Pause, resume, add and remove may land on another instance: follow the actor rows.
+    let looking = false;
+    const follow = setInterval(() => {
+      if (looking) return;
+      looking = true;
+      void this.follow(rt)
+        .catch((err: unknown) => log.warn({ err }, "reading the event's actors failed; trying again"))
+        .finally(() => (looking = false));
+    }, Math.max(this.tickMs, FOLLOW_MS));
+    abort.signal.addEventListener("abort", () => clearInterval(follow), { once: true });
+  }
+
+  /** Starts the loops of actors active in the database but not running here, and stops those paused or removed (wherever that was done). */
+  private async follow(rt: Runtime): Promise<void> {
+    type Row = { id: number; name: string; vip: number | boolean; paused: number | boolean; removed: number | boolean; rate: number | null };
+    const [vendors, customers] = await Promise.all([
+      db().$queryRawUnsafe<Row[]>("SELECT id, name, 0 AS vip, paused, removedAt IS NOT NULL AS removed, ticketReleaseRate AS rate FROM Vendor WHERE eventId = ?", rt.eventId),
+      db().$queryRawUnsafe<Row[]>("SELECT id, name, vip, paused, removedAt IS NOT NULL AS removed, customerRetrievalRate AS rate FROM Customer WHERE eventId = ?", rt.eventId),
+    ]);
+    if (rt.abort.signal.aborted) return;
+    for (const [kind, rows] of [["vendor", vendors], ["customer", customers]] as const) {
+      for (const r of rows) {
+        const active = !Number(r.paused) && !Number(r.removed);
+        const running = rt.actors.has(`${kind}:${r.id}`);
+        if (active && !running) this.startLoop(rt, { kind, id: Number(r.id), name: r.name, vip: Boolean(Number(r.vip)), rate: r.rate === null ? null : Number(r.rate) });
+        else if (!active && running) await this.removeActor(rt.eventId, kind, Number(r.id));
+      }
+    }
   }
 }
 
