@@ -6,15 +6,23 @@ import { logger } from "./logger";
 // `Retry-After` when the error says when, never a stack trace; what is not the caller's fault
 // (a bug, a database outage) is logged with the request's context.
 
+const DEFAULT_RETRY_AFTER_S = 5;
+
 export type ErrorAnswer = { status: number; headers: Record<string, string>; body: string };
 
 export function errorAnswer(err: unknown, request: { method: string; path: string; requestId: string }): ErrorAnswer {
   const e = toAppError(err);
   if (e.code === "internal" || e.code === "db_unavailable") logger().error({ err, ...request, code: e.code }, "request failed");
-  const retryAfter = e.details?.retryAfter;
+  // Every 503 says when to come back; a 401 says how to authenticate.
+  const retryAfter = e.details?.retryAfter ?? (e.status === 503 ? DEFAULT_RETRY_AFTER_S : undefined);
   return {
     status: e.status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...(retryAfter ? { "retry-after": String(retryAfter) } : {}) },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      ...(retryAfter ? { "retry-after": String(retryAfter) } : {}),
+      ...(e.status === 401 ? { "www-authenticate": 'Bearer realm="ticketing"' } : {}),
+    },
     body: JSON.stringify(e.toJSON()),
   };
 }

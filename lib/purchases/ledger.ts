@@ -14,6 +14,8 @@ export type QueuedPurchase = { id: bigint; buyer: string; vip: boolean; quantity
 export type Outcome = "QUEUED" | "COMPLETED" | "SOLD_OUT";
 
 const CHUNK = 500;
+/** The largest wait the waitMs column (INT) holds. */
+export const MAX_WAIT_MS = 2_147_483_647;
 
 /** Real buyers' purchases still waiting, in serving order (the first 1,000 are plenty for one batch). */
 export async function queuedPurchases(tx: Sql, eventId: number, run: number): Promise<QueuedPurchase[]> {
@@ -41,7 +43,7 @@ export async function recordSimulatedPurchases(tx: HotSql, eventId: number, run:
         const publicId = newPublicId();
         publicIds.push(publicId);
         const done = r.status !== "QUEUED";
-        return [publicId, eventId, run, r.customerId, r.buyer, r.vip ? 1 : 0, r.quantity, "SIMULATION", r.status, r.requestedAt, done ? now : null, r.status === "COMPLETED" ? now.getTime() - r.requestedAt.getTime() : null];
+        return [publicId, eventId, run, r.customerId, r.buyer, r.vip ? 1 : 0, r.quantity, "SIMULATION", r.status, r.requestedAt, done ? now : null, r.status === "COMPLETED" ? Math.min(now.getTime() - r.requestedAt.getTime(), MAX_WAIT_MS) : null];
       }),
     );
     const inserted = await tx.insert(`INSERT INTO Purchase (publicId, eventId, run, customerId, buyer, vip, quantity, source, status, requestedAt, completedAt, waitMs) VALUES ${values}`);
@@ -66,7 +68,8 @@ export async function finishPurchases(tx: Pick<Sql, "$executeRawUnsafe">, done: 
     const chunk = done.slice(i, i + CHUNK);
     const params: unknown[] = [];
     const status = chunk.map((d) => (params.push(d.id, d.status), "WHEN ? THEN ?")).join(" ");
-    const wait = chunk.map((d) => (params.push(d.id, d.status === "COMPLETED" ? d.waitMs : null), "WHEN ? THEN ?")).join(" ");
+    // waitMs is an INT: a wait past 24.8 days is recorded as the longest it can hold, never an overflow that would roll every batch back.
+    const wait = chunk.map((d) => (params.push(d.id, d.status === "COMPLETED" ? Math.min(d.waitMs, MAX_WAIT_MS) : null), "WHEN ? THEN ?")).join(" ");
     params.push(now, ...chunk.map((d) => d.id));
     await tx.$executeRawUnsafe(
       `UPDATE Purchase SET status = CASE id ${status} END, waitMs = CASE id ${wait} END, completedAt = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND status = 'QUEUED'`,
