@@ -78,8 +78,8 @@ export class Engine {
     const lease = await this.leases();
     if (!(await lease.tryTake(eventId))) return false;
     try {
-      const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true, run: true, released: true, sold: true, available: true } });
-      if (!ev || ev.status !== "RUNNING") return false;
+      const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true } });
+      if (ev?.status !== "RUNNING") return false;
       if (resume) {
         // Simulated requests died with the old driver; real buyers' purchases keep their place.
         // Under the event's lock, as every log row is written, so that log ids commit in order
@@ -240,10 +240,7 @@ export class Engine {
   }
 
   private async create(eventId: number, fence: Fence | undefined): Promise<void> {
-    const ev = await db().event.findUnique({
-      where: { id: eventId },
-      include: { vendors: { where: { removedAt: null, paused: false }, orderBy: { id: "asc" } }, customers: { where: { removedAt: null, paused: false }, orderBy: { id: "asc" } } },
-    });
+    const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true, run: true, ticketReleaseRate: true, customerRetrievalRate: true } });
     if (!ev || ev.status !== "RUNNING") return;
     const current = this.runtimes.get(eventId);
     if (current && current.run === ev.run) return;
@@ -280,8 +277,7 @@ export class Engine {
     this.stats.set(eventId, market.totals);
     const rt: Runtime = { eventId, run: ev.run, market, abort, fence, actors: new Map(), defaults: { ticketReleaseRate: ev.ticketReleaseRate, customerRetrievalRate: ev.customerRetrievalRate } };
     this.runtimes.set(eventId, rt);
-    for (const v of ev.vendors) this.startLoop(rt, { kind: "vendor", id: v.id, name: v.name, vip: false, rate: v.ticketReleaseRate });
-    for (const c of ev.customers) this.startLoop(rt, { kind: "customer", id: c.id, name: c.name, vip: c.vip, rate: c.customerRetrievalRate });
+    await this.follow(rt); // the active actors' loops start here, as any later change is followed
     market.nudge();
     // Pause, resume, add and remove may land on another instance: follow the actor rows.
     let looking = false;
@@ -299,8 +295,8 @@ export class Engine {
   private async follow(rt: Runtime): Promise<void> {
     type Row = { id: number; name: string; vip: number | boolean; paused: number | boolean; removed: number | boolean; rate: number | null };
     const [vendors, customers] = await Promise.all([
-      db().$queryRawUnsafe<Row[]>("SELECT id, name, 0 AS vip, paused, removedAt IS NOT NULL AS removed, ticketReleaseRate AS rate FROM Vendor WHERE eventId = ?", rt.eventId),
-      db().$queryRawUnsafe<Row[]>("SELECT id, name, vip, paused, removedAt IS NOT NULL AS removed, customerRetrievalRate AS rate FROM Customer WHERE eventId = ?", rt.eventId),
+      db().$queryRawUnsafe<Row[]>("SELECT id, name, 0 AS vip, paused, removedAt IS NOT NULL AS removed, ticketReleaseRate AS rate FROM Vendor WHERE eventId = ? ORDER BY id", rt.eventId),
+      db().$queryRawUnsafe<Row[]>("SELECT id, name, vip, paused, removedAt IS NOT NULL AS removed, customerRetrievalRate AS rate FROM Customer WHERE eventId = ? ORDER BY id", rt.eventId),
     ]);
     if (rt.abort.signal.aborted) return;
     for (const [kind, rows] of [["vendor", vendors], ["customer", customers]] as const) {
