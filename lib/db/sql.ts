@@ -140,20 +140,38 @@ function acquire(): Promise<Conn> {
 }
 
 /**
+ * The COMMIT was sent but its answer never came (the connection broke, or the transaction
+ * timed out waiting for it): the transaction may have committed or not, and only the
+ * database can say which. `result` is what the body returned, for a caller that finds out.
+ */
+export class CommitUnknown<T = unknown> extends Error {
+  constructor(
+    readonly result: T,
+    cause: unknown,
+  ) {
+    super(`The database did not answer COMMIT: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "CommitUnknown";
+  }
+}
+
+/**
  * Runs `body` in one transaction on the hot pool: committed when it returns, rolled back when
  * it throws. A transaction still open after `timeoutMs` (a hung server, a lost network) is
- * cut off by closing its connection, which rolls it back on the server.
+ * cut off by closing its connection, which rolls it back on the server — unless the cut came
+ * after COMMIT was sent, which throws CommitUnknown.
  */
 export async function sqlTransaction<T>(body: (sql: HotSql) => Promise<T>, timeoutMs = 30_000): Promise<T> {
   const conn = await acquire();
   let timer: NodeJS.Timeout | undefined;
   let broken = false;
+  let committing: { out: T } | undefined;
   try {
     const run = async () => {
       await query(conn, "BEGIN");
       const tx = new Connection(conn);
       const out = await body(tx);
       await tx.flush();
+      committing = { out };
       await query(conn, "COMMIT");
       return out;
     };
@@ -166,6 +184,10 @@ export async function sqlTransaction<T>(body: (sql: HotSql) => Promise<T>, timeo
     });
     return await Promise.race([run(), expired]);
   } catch (err) {
+    if (committing) {
+      broken = true;
+      throw new CommitUnknown(committing.out, err);
+    }
     if (!broken) {
       await query(conn, "ROLLBACK").catch((e: unknown) => {
         broken = true;

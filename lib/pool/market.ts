@@ -3,10 +3,12 @@ import { Mutex } from "async-mutex";
 import type { ActorKind, ActorState } from "@/lib/contracts/event";
 import type { Fence } from "@/lib/db/lease";
 import { logsCommitted } from "@/lib/log/feed";
-import { answerJoins, hostJoins, returnJoins, takeJoins } from "@/lib/purchases/join";
+import { answerJoins, hostJoins, returnJoins, takeJoins, type PendingJoin } from "@/lib/purchases/join";
 import { purchasesChanged } from "@/lib/purchases/notify";
 import { WaitingQueue } from "@/lib/purchases/queue";
-import { settle } from "./settle";
+import { batchCommitted, newBatchId } from "@/lib/db/batch";
+import { CommitUnknown } from "@/lib/db/sql";
+import { settle, type Settlement } from "./settle";
 
 // One event's pool as this process sees it. Vendors and customers ask for work; requests that
 // arrive while a batch is being written wait under the event's mutex and go into the next
@@ -61,6 +63,10 @@ export class Market {
   private halted = false;
   private failures = 0;
   private readonly unhost: () => void;
+  /** This market's name on its batch stamps (lib/db/batch.ts). */
+  private readonly writer = newBatchId();
+  /** A batch whose COMMIT went unanswered: whether it committed is asked before anything else is written. */
+  private unsure: { batch: string; s: Settlement; releases: ReleaseRequest[]; buyers: BuyRequest[]; joins: PendingJoin[] } | undefined;
   /** What this process's batches have done for the event (for benchmarks and tests). */
   readonly totals = { released: 0, sold: 0, batches: 0 };
 
@@ -101,6 +107,20 @@ export class Market {
     clearTimeout(this.retryTimer);
     for (const r of this.releases.splice(0)) r.resolve({ released: r.got, result: "stopped", waited: r.waited });
     for (const b of this.queue.drain()) b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: Date.now() - b.joinedAt });
+    // Real buyers in a batch whose COMMIT went unanswered still get their answer.
+    const u = this.unsure;
+    this.unsure = undefined;
+    if (u && u.joins.length > 0) {
+      batchCommitted(this.eventId, this.writer, u.batch).then(
+        (committed) => {
+          if (!committed) return returnJoins(this.eventId, u.joins);
+          const settled = u.s.halted ? [] : u.s.settledPurchases;
+          answerJoins(u.s.joins, settled);
+          purchasesChanged(settled);
+        },
+        (err: unknown) => u.joins.forEach((j) => j.reject(err)),
+      );
+    }
   }
 
   /**
@@ -145,9 +165,11 @@ export class Market {
 
   private async flush(): Promise<void> {
     if (this.halted) return;
+    if (this.unsure && !(await this.resolveUnsure())) return;
     const releases = this.releases.slice();
     const buyers = this.queue.ordered();
     const joins = takeJoins(this.eventId);
+    const batch = newBatchId();
     let s;
     try {
       s = await settle(
@@ -166,9 +188,16 @@ export class Market {
         })),
         joins,
         this.options.fence,
+        { writer: this.writer, batch },
       );
       this.failures = 0;
     } catch (err) {
+      if (err instanceof CommitUnknown) {
+        // Perhaps committed, perhaps not: nothing more is written until the database says which.
+        this.unsure = { batch, s: err.result as Settlement, releases, buyers, joins };
+        this.retryLater(err);
+        return;
+      }
       if (joins.length > 0) {
         // Perhaps one of the joins (a key another process just took): they go on their own, the batch again without them.
         returnJoins(this.eventId, joins);
@@ -177,11 +206,43 @@ export class Market {
       }
       // The transaction rolled back, so nothing changed: keep every request parked and try
       // again with backoff (a database outage pauses the sale, it never loses tickets).
-      this.failures++;
-      this.options.onError(err);
-      this.kick(Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)));
+      this.retryLater(err);
       return;
     }
+    this.apply(s, releases, buyers);
+  }
+
+  private retryLater(err: unknown): void {
+    this.failures++;
+    this.options.onError(err);
+    this.kick(Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)));
+  }
+
+  /**
+   * After a COMMIT without an answer: asks the database whether that batch committed. If it
+   * did, its outcome is applied as if the answer had come; if not, it is as if it never ran
+   * (its joins go back to the queue). False when the database cannot say yet.
+   */
+  private async resolveUnsure(): Promise<boolean> {
+    const u = this.unsure!;
+    let committed: boolean;
+    try {
+      committed = await batchCommitted(this.eventId, this.writer, u.batch);
+    } catch (err) {
+      this.retryLater(err);
+      return false;
+    }
+    this.unsure = undefined;
+    if (committed) {
+      this.apply(u.s, u.releases, u.buyers);
+      return false; // apply schedules what comes next
+    }
+    if (u.joins.length > 0) returnJoins(this.eventId, u.joins);
+    return !this.halted;
+  }
+
+  /** What a committed batch did, applied to the requests it was written for. */
+  private apply(s: Settlement, releases: ReleaseRequest[], buyers: BuyRequest[]): void {
     answerJoins(s.joins, s.halted ? [] : s.settledPurchases);
     logsCommitted(this.eventId);
     if (s.halted) {

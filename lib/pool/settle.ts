@@ -1,5 +1,6 @@
 import "server-only";
 import type { ActorState } from "@/lib/contracts/event";
+import { stampBatch } from "@/lib/db/batch";
 import { fenceHolds, type Fence } from "@/lib/db/lease";
 import { sqlTransaction } from "@/lib/db/sql";
 import { lockEvent } from "@/lib/db/lock";
@@ -43,16 +44,25 @@ const TX_TIMEOUT_MS = 30_000;
 /** Tickets moved (released + sold) per transaction at most: keeps the event's lock short. */
 export const BATCH_LIMIT = 20_000;
 
-export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = [], fence?: Fence): Promise<Settlement> {
+/** Who writes a batch and the batch's id, stamped with its writes (lib/db/batch.ts). */
+export type Stamp = { writer: string; batch: string };
+
+export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = [], fence?: Fence, stamp?: Stamp): Promise<Settlement> {
   return sqlTransaction(async (tx): Promise<Settlement> => {
     const ev = await lockEvent(tx, eventId);
+    const stamped = async () => {
+      if (stamp && ev) await stampBatch(tx.deferred, eventId, stamp.writer, stamp.batch, new Date());
+    };
     // A driver that lost its lease (another instance took over) commits nothing more.
     if (fence && !(await fenceHolds(tx, fence))) {
-      return { halted: true, status: "LEASE_LOST", run, joins: await writeJoins(tx, eventId, ev, newJoins) };
+      const joins = newJoins.length ? await writeJoins(tx, eventId, ev, newJoins) : NO_JOINS;
+      if (joins.accepted.length > 0) await stamped();
+      return { halted: true, status: "LEASE_LOST", run, joins };
     }
     // Real buyers who joined since the last batch are written first, then served with the rest of the queue.
     const joins = newJoins.length ? await writeJoins(tx, eventId, ev, newJoins) : NO_JOINS;
     if (!ev || ev.status !== "RUNNING" || ev.run !== run) {
+      if (joins.accepted.length > 0) await stamped();
       return { halted: true, status: ev?.status ?? "DELETED", run: ev?.run ?? run, joins };
     }
     // An actor removed or paused since it asked (perhaps through another instance) gets nothing more.
@@ -60,6 +70,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
     const real = await queuedPurchases(tx, eventId, run);
     if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
+      if (joins.accepted.length > 0) await stamped();
       return { halted: false, joins, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
     }
 
@@ -113,6 +124,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     await bumpActors(later, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
     if (plan.soldOut) await markActorsDone(later, eventId);
     await appendLogs(later, logs);
+    await stamped();
     const soldTo = new Map<number, bigint[]>(); // place → the tickets it bought in this batch
     plan.moves.forEach((m, i) => {
       if (m.kind === "sell") soldTo.set(m.index, [...(soldTo.get(m.index) ?? []), ...moved[i]]);

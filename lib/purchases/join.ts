@@ -4,7 +4,8 @@ import { AppError } from "@/lib/contracts/errors";
 import { isSoldOut } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
-import { consecutiveIds, sqlTransaction, type HotSql } from "@/lib/db/sql";
+import { batchCommitted, newBatchId, stampBatch } from "@/lib/db/batch";
+import { CommitUnknown, consecutiveIds, sqlTransaction, type HotSql } from "@/lib/db/sql";
 import { literal, valuesList } from "@/lib/db/literal";
 import { lockEvent, type LockedEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
@@ -48,6 +49,8 @@ class JoinQueue {
   pending: PendingJoin[] = [];
   private scheduled = false;
   host: Host | undefined;
+  /** This queue's name on its batch stamps (lib/db/batch.ts). */
+  private readonly writer = newBatchId();
 
   constructor(readonly eventId: number) {}
 
@@ -77,15 +80,30 @@ class JoinQueue {
 
   private async flush(batch: PendingJoin[]): Promise<void> {
     try {
-      await joinMany(this.eventId, batch);
+      await this.joinMany(batch);
     } catch (err) {
-      if (batch.length > 1 && isDuplicateKey(err)) {
+      if (err instanceof CommitUnknown) {
+        // The COMMIT went unanswered: the stamp says whether these rows exist.
+        const committed = await batchCommitted(this.eventId, this.writer, (err.result as { batch: string }).batch).catch(() => false);
+        if (committed) answerJoins((err.result as { written: JoinWrite }).written);
+        else for (const one of batch) one.reject(err);
+      } else if (batch.length > 1 && isDuplicateKey(err)) {
         // Another process took one of these keys meanwhile: settle them one by one.
-        for (const one of batch) await joinMany(this.eventId, [one]).catch(one.reject);
+        for (const one of batch) await this.joinMany([one]).catch(one.reject);
       } else {
         for (const one of batch) one.reject(err);
       }
     }
+  }
+
+  private async joinMany(batch: PendingJoin[]): Promise<void> {
+    const batchId = newBatchId();
+    const { written } = await sqlTransaction(async (tx) => {
+      const written = await writeJoins(tx, this.eventId, await lockEvent(tx, this.eventId), batch);
+      if (written.accepted.length > 0) await stampBatch(tx.deferred, this.eventId, this.writer, batchId, new Date());
+      return { written, batch: batchId };
+    }, 15_000);
+    answerJoins(written); // only after the commit: a refused same-key request then finds the row
   }
 }
 
@@ -105,11 +123,6 @@ function queueOf(eventId: number): JoinQueue {
 /** An idle queue with no host is dropped, so ids that never were events leave nothing behind. */
 function forget(q: JoinQueue): void {
   if (queues().get(q.eventId) === q && !q.host && q.pending.length === 0) queues().delete(q.eventId);
-}
-
-async function joinMany(eventId: number, batch: PendingJoin[]): Promise<void> {
-  const written = await sqlTransaction(async (tx) => writeJoins(tx, eventId, await lockEvent(tx, eventId), batch), 15_000);
-  answerJoins(written); // only after the commit: a refused same-key request then finds the row
 }
 
 /**
