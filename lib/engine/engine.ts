@@ -74,7 +74,14 @@ export class Engine {
    * log says the run was resumed. True when this instance drives the event afterwards.
    */
   async lead(eventId: number, resume = false): Promise<boolean> {
-    if (this.runtimes.has(eventId)) return true;
+    const current = this.runtimes.get(eventId);
+    if (current) {
+      const ev = await db().event.findUnique({ where: { id: eventId }, select: { run: true } });
+      if (ev?.run === current.run) return true;
+      // The run this instance drives was reset elsewhere and its market has not noticed yet:
+      // that runtime ends here (and gives its lease back) before the new run is led.
+      await this.halt(eventId);
+    }
     const lease = await this.leases();
     if (!(await lease.tryTake(eventId))) return false;
     try {
