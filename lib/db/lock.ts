@@ -15,11 +15,13 @@ export type LockedEvent = {
   sold: number;
   available: number;
   maxTicketsPerBuyer: number | null;
+  /** Raised by every change of the event's actors (bumpRoster). */
+  roster: number;
 };
 
 export async function lockEvent(tx: Sql, eventId: number): Promise<LockedEvent | null> {
   const rows = await tx.$queryRawUnsafe<LockedEvent[]>(
-    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, maxTicketsPerBuyer FROM Event WHERE id = ? FOR UPDATE",
+    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, maxTicketsPerBuyer, roster FROM Event WHERE id = ? FOR UPDATE",
     eventId,
   );
   return rows[0] ?? null;
@@ -30,4 +32,9 @@ export async function lockEventOrThrow(tx: Sql, eventId: number): Promise<Locked
   const ev = await lockEvent(tx, eventId);
   if (!ev) throw new AppError("not_found", `There is no event with id ${eventId}`);
   return ev;
+}
+
+/** Says that the event's actors changed (paused, resumed, added, removed): its driver follows the rows at its next batch. */
+export async function bumpRoster(tx: Sql, eventId: number): Promise<void> {
+  await tx.$executeRawUnsafe("UPDATE Event SET roster = roster + 1 WHERE id = ?", eventId);
 }

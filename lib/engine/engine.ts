@@ -22,7 +22,7 @@ import { runActor } from "./actor-loop";
 
 const WATCH_MS = 1_000;
 /** How often a driver reads its event's actor rows, for pauses, additions and removals made on other instances. */
-const FOLLOW_MS = 250;
+const FOLLOW_MS = 2_000;
 
 /** This instance's name: INSTANCE_ID, or host:port. */
 export function instanceId(): string {
@@ -247,7 +247,7 @@ export class Engine {
   }
 
   private async create(eventId: number, fence: Fence | undefined): Promise<void> {
-    const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true, run: true, ticketReleaseRate: true, customerRetrievalRate: true } });
+    const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true, run: true, roster: true, ticketReleaseRate: true, customerRetrievalRate: true } });
     if (!ev || ev.status !== "RUNNING") return;
     const current = this.runtimes.get(eventId);
     if (current && current.run === ev.run) return;
@@ -257,9 +257,29 @@ export class Engine {
     setMaxListeners(0, abort.signal); // every sleeping actor listens for the halt
     let errorLogged = false;
     const log = logger().child({ eventId, run: ev.run });
+    let looking = false;
+    let again = false;
+    let seenRoster = ev.roster; // read before the first follow below: a change after it moves the counter
+    const followSoon = (): void => {
+      if (looking) return void (again = true);
+      looking = true;
+      void this.follow(rt)
+        .catch((err: unknown) => log.warn({ err }, "reading the event's actors failed; trying again"))
+        .finally(() => {
+          looking = false;
+          if (again) {
+            again = false;
+            followSoon();
+          }
+        });
+    };
     const market = new Market(eventId, ev.run, {
       retryMs: Math.max(this.tickMs, 100),
       fence,
+      onRoster: (roster) => {
+        if (roster !== seenRoster) followSoon();
+        seenRoster = roster;
+      },
       onHalt: (status) => {
         if (this.runtimes.get(eventId)?.market === market) {
           this.runtimes.delete(eventId);
@@ -286,15 +306,9 @@ export class Engine {
     this.runtimes.set(eventId, rt);
     await this.follow(rt); // the active actors' loops start here, as any later change is followed
     market.nudge();
-    // Pause, resume, add and remove may land on another instance: follow the actor rows.
-    let looking = false;
-    const follow = setInterval(() => {
-      if (looking) return;
-      looking = true;
-      void this.follow(rt)
-        .catch((err: unknown) => log.warn({ err }, "reading the event's actors failed; trying again"))
-        .finally(() => (looking = false));
-    }, Math.max(this.tickMs, FOLLOW_MS));
+    // Pause, resume, add and remove may land on another instance: the next batch sees the
+    // event's roster counter move and the actor rows are followed then; a slow timer backs it up.
+    const follow = setInterval(() => followSoon(), FOLLOW_MS);
     abort.signal.addEventListener("abort", () => clearInterval(follow), { once: true });
   }
 

@@ -4,7 +4,7 @@ import type { NewActor } from "@/lib/contracts/actor-input";
 import type { ActorKind, ActorView } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import { db, type Tx } from "@/lib/db/client";
-import { lockEventOrThrow } from "@/lib/db/lock";
+import { bumpRoster, lockEventOrThrow } from "@/lib/db/lock";
 import { engine } from "@/lib/engine/engine";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
@@ -26,6 +26,7 @@ export async function addActor(eventId: number, kind: ActorKind, input: NewActor
     const [present] = await tx.$queryRawUnsafe<{ n: bigint }[]>(`SELECT COUNT(*) AS n FROM ${TABLE[kind]} WHERE eventId = ? AND removedAt IS NULL`, eventId);
     if (Number(present.n) >= MAX_ACTORS[kind]) throw new AppError("invalid_state", `An event has at most ${count(MAX_ACTORS[kind])} ${kind}s`);
     const id = await insertActor(tx, eventId, kind, input, ev.status === "RUNNING" ? "WORKING" : "PAUSED");
+    await bumpRoster(tx, eventId);
     const as = kind === "vendor" ? "a vendor" : `a ${input.vip ? "VIP " : ""}customer`;
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "CONFIG", actor: "operator", vip: input.vip, message: `${input.name} joined as ${as}${input.rate ? ` at ${count(input.rate)} tickets/s` : ""}` })]);
     return id;
@@ -45,6 +46,7 @@ export async function removeActor(eventId: number, kind: ActorKind, actorId: num
     const ev = await lockEventOrThrow(tx, eventId);
     const actor = await lockActor(tx, eventId, kind, actorId, true);
     await tx.$executeRawUnsafe(`UPDATE ${TABLE[kind]} SET removedAt = ?, state = 'DONE' WHERE id = ?`, new Date(), actorId);
+    await bumpRoster(tx, eventId);
     if (kind === "customer") await cancelQueuedPurchases(tx, { customerId: actorId });
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "CONFIG", actor: "operator", message: `${actor.name} left the sale (${kind} removed)` })]);
   });
@@ -59,6 +61,7 @@ export async function setActorPaused(eventId: number, kind: ActorKind, actorId: 
     const actor = await lockActor(tx, eventId, kind, actorId, false);
     const state = paused ? "PAUSED" : ev.status === "RUNNING" ? "WORKING" : "PAUSED";
     await tx.$executeRawUnsafe(`UPDATE ${TABLE[kind]} SET paused = ?, state = IF(state = 'DONE' AND NOT ?, 'DONE', ?) WHERE id = ?`, paused, paused, state, actorId);
+    await bumpRoster(tx, eventId);
     if (paused && kind === "customer") await cancelQueuedPurchases(tx, { customerId: actorId });
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "CONFIG", actor: "operator", message: `${actor.name} ${paused ? "paused" : "resumed"}` })]);
     return actor;

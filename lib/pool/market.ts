@@ -49,6 +49,8 @@ export type MarketOptions = {
   /** Called once when the database says the run is no longer ours to drive (stopped, sold out, reset). */
   onHalt: (status: string) => void;
   onError: (err: unknown) => void;
+  /** Called after each committed batch with the event's roster counter (it moves when actors change, wherever). */
+  onRoster?: (roster: number) => void;
   /** The lease this market drives under: a batch commits only while it holds (see lib/db/lease.ts). */
   fence?: Fence;
 };
@@ -250,6 +252,7 @@ export class Market {
       this.options.onHalt(s.status);
       return;
     }
+    this.options.onRoster?.(s.roster);
     const now = Date.now();
     this.totals.batches++;
     this.totals.released += s.plan.released.reduce((a, b) => a + b, 0);

@@ -24,6 +24,8 @@ export type Settlement =
   | { halted: true; status: string; run: number; joins: JoinWrite }
   | {
       halted: false;
+      /** The event's roster counter as this batch saw it (lib/db/lock.ts bumpRoster). */
+      roster: number;
       /** Real buyers' joins this batch wrote (served below like every queued purchase). */
       joins: JoinWrite;
       plan: Plan;
@@ -71,7 +73,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     const real = await queuedPurchases(tx, eventId, run);
     if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
       if (joins.accepted.length > 0) await stamped();
-      return { halted: false, joins, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
+      return { halted: false, roster: ev.roster, joins, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
     }
 
     const places = lineUp(buyers, real, gone.customers);
@@ -136,7 +138,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
         const ticketIds = soldTo.get(k) ?? [];
         return { id: purchaseOf(pl), status, ticketIds, completedAt: now, waitMs: status === "COMPLETED" ? now.getTime() - pl.at.getTime() : null };
       });
-    return { halted: false, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
+    return { halted: false, roster: ev.roster, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
   }, TX_TIMEOUT_MS);
 }
 
