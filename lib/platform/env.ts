@@ -19,6 +19,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** This instance's name, shown as the driver of the events it drives; host:port by default. */
   INSTANCE_ID: z.string().trim().min(1).max(200).optional(),
+  /** Tests only: every pool batch holds its transaction open this long before it commits, so that a kill can land inside one. */
+  TEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   ENGINE_AUTOSTART: z
     .enum(["true", "false"])
     .default("true")

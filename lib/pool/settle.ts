@@ -4,6 +4,7 @@ import { stampBatch } from "@/lib/db/batch";
 import { fenceHolds, type Fence } from "@/lib/db/lease";
 import { sqlTransaction } from "@/lib/db/sql";
 import { lockEvent } from "@/lib/db/lock";
+import { env } from "@/lib/platform/env";
 import { appendLogs } from "@/lib/log/append";
 import { writeJoins, type JoinWrite, type PendingJoin } from "@/lib/purchases/join";
 import type { Settled } from "@/lib/purchases/notify";
@@ -127,6 +128,8 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     if (plan.soldOut) await markActorsDone(later, eventId);
     await appendLogs(later, logs);
     await stamped();
+    const hold = env().TEST_BATCH_DELAY_MS; // tests only: a kill can land in here
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
     const soldTo = new Map<number, bigint[]>(); // place → the tickets it bought in this batch
     plan.moves.forEach((m, i) => {
       if (m.kind === "sell") soldTo.set(m.index, [...(soldTo.get(m.index) ?? []), ...moved[i]]);
