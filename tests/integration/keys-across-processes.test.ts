@@ -33,7 +33,7 @@ function buyer(eventId: number) {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = new Promise<void>((resolve) => child.on("message", (m: { ready?: boolean }) => m.ready && resolve()));
-  const answers = new Promise<Answer[]>((resolve) => child.on("message", (m: { answers?: Answer[] }) => m.answers && resolve(m.answers)));
+  const answers = new Promise<Answer[]>((resolve) => child.on("message", (m: { answers?: Answer[] }) => m.answers && (resolve(m.answers), child.send({ quit: true }))));
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return { child, ready, answers, exited };
 }
