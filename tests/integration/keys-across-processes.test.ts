@@ -40,7 +40,7 @@ function buyer(eventId: number) {
 
 describe("one Idempotency-Key, two processes, at the same moment", () => {
   it("makes one purchase per key; the process that lost the race answers with the winner's purchase", async () => {
-    const id = await createEvent({ name: "Keys across processes", totalTickets: 1_000, maxTicketCapacity: 100, ticketReleaseRate: 10, customerRetrievalRate: 1 });
+    const id = await createEvent({ name: "Keys across processes", totalTickets: 1_000, maxTicketCapacity: 100, ticketReleaseRate: 10, customerRetrievalRate: 1, vendors: 0, customers: 0, vipCustomers: 0 });
     const keys = Array.from({ length: 40 }, (_, k) => `race-${k}-${Date.now()}`);
     const [p1, p2] = [buyer(id), buyer(id)];
     await Promise.all([p1.ready, p2.ready]);

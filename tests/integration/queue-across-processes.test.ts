@@ -43,7 +43,7 @@ type Answer = { key: string; purchaseId?: string; status?: string; error?: strin
 
 describe("one queue across processes", () => {
   it("serves VIPs first and each class in arrival order, wherever each buyer joined", async () => {
-    const id = await lib.createEvent({ name: "One queue", totalTickets: 100, maxTicketCapacity: 100, ticketReleaseRate: 50, customerRetrievalRate: 1, vendors: 1, customers: 0 });
+    const id = await lib.createEvent({ name: "One queue", totalTickets: 100, maxTicketCapacity: 100, ticketReleaseRate: 50, customerRetrievalRate: 1, vendors: 1, customers: 0, vipCustomers: 0 });
     const [vendors] = await t.sql.query("SELECT id FROM Vendor WHERE eventId = ?", [id]);
     const vendorId = (vendors as { id: number }[])[0].id;
     // The only vendor is paused: the pool stays empty while the line forms.
