@@ -1,4 +1,4 @@
-import http from "node:http";
+import net from "node:net";
 import { admin, type Server } from "./server";
 
 // Thousands of live viewers on one instance during a sale: how fast their streams open, how
@@ -50,36 +50,44 @@ export async function sseBench(server: Server, log: (s: string) => void, o = { c
   let messages = 0;
   let dropped = 0;
   const lags: number[] = [];
-  const sockets: http.ClientRequest[] = [];
+  const sockets: net.Socket[] = [];
   const t0 = performance.now();
   let opened = 0;
+  // Raw sockets, not node:http: the stream is written without chunked framing until the
+  // connection closes, so its bytes after the headers are SSE frames as they are. The load
+  // generator shares this machine's two cores with the server, and an HTTP client's parser per
+  // stream was a good part of what it cost.
+  const request = Buffer.from(`GET /api/events/${ev.id}/stream HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`);
   await new Promise<void>((allOpen) => {
     for (let i = 0; i < o.clients; i++) {
-      const req = http.get({ hostname, port, path: `/api/events/${ev.id}/stream`, agent: false, headers: { accept: "text/event-stream" } }, (res) => {
-        let first = true;
-        const sampled = i % 10 === 0;
-        if (!sampled) {
-          // Nine streams in ten only count updates, on raw bytes: the load generator shares this
-          // machine's two cores with the server, and parsing every frame as text starved it.
-          let carry: Buffer = EMPTY;
-          res.on("data", (chunk: Buffer) => {
-            if (first) {
-              first = false;
-              if (++opened === o.clients) allOpen();
-            }
-            const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-            if (counting) for (let at = bytes.indexOf(UPDATE); at >= 0; at = bytes.indexOf(UPDATE, at + UPDATE.length)) messages++;
-            // Frames end with a blank line and usually arrive whole: carry a tail only when one was cut.
-            const whole = bytes.length >= 2 && bytes[bytes.length - 1] === 10 && bytes[bytes.length - 2] === 10;
-            carry = whole ? EMPTY : Buffer.from(bytes.subarray(Math.max(0, bytes.length - UPDATE.length + 1)));
-          });
-          res.on("end", () => dropped++);
-          res.on("error", () => dropped++);
-          return;
-        }
+      const socket = net.connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+      let first = true;
+      const sampled = i % 10 === 0;
+      const ended = () => {
+        dropped++;
+        if (first && ++opened === o.clients) allOpen();
+        first = false;
+      };
+      socket.on("error", () => undefined);
+      socket.on("close", ended);
+      if (!sampled) {
+        // Nine streams in ten only count updates, on raw bytes.
+        let carry: Buffer = EMPTY;
+        socket.on("data", (chunk: Buffer) => {
+          if (first) {
+            first = false;
+            if (++opened === o.clients) allOpen();
+          }
+          const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+          if (counting) for (let at = bytes.indexOf(UPDATE); at >= 0; at = bytes.indexOf(UPDATE, at + UPDATE.length)) messages++;
+          // Frames end with a blank line and usually arrive whole: carry a tail only when one was cut.
+          const whole = bytes.length >= 2 && bytes[bytes.length - 1] === 10 && bytes[bytes.length - 2] === 10;
+          carry = whole ? EMPTY : Buffer.from(bytes.subarray(Math.max(0, bytes.length - UPDATE.length + 1)));
+        });
+      } else {
         let tail = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
           const now = Date.now();
           if (first) {
             first = false;
@@ -100,14 +108,8 @@ export async function sseBench(server: Server, log: (s: string) => void, o = { c
           }
           tail = text.slice(from);
         });
-        res.on("end", () => dropped++);
-        res.on("error", () => dropped++);
-      });
-      req.on("error", () => {
-        dropped++;
-        if (++opened === o.clients) allOpen();
-      });
-      sockets.push(req);
+      }
+      sockets.push(socket);
     }
   });
   const openSeconds = (performance.now() - t0) / 1000;
@@ -125,7 +127,10 @@ export async function sseBench(server: Server, log: (s: string) => void, o = { c
   const cpu = (server.cpuSeconds() - cpu0) / wall;
   const g = process.cpuUsage(gen0);
   const gen = (g.user + g.system) / 1e6 / wall;
-  for (const s of sockets) s.destroy();
+  for (const s of sockets) {
+    s.removeAllListeners("close");
+    s.destroy();
+  }
   lags.sort((a, b) => a - b);
   const figures: SseFigures = {
     sseClients: o.clients,
