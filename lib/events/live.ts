@@ -12,7 +12,9 @@ import { getEventView } from "./view";
 // the snapshot and only what changed in each update. Served by the route handler, or — under
 // `npm start` — straight from the Node server (see lib/server/standalone-entry.mjs).
 
-const source = (eventId: number) => ({ load: () => getEventView(eventId), diff: diffEvent });
+/** Wait statistics in live updates may be this old (each costs a count of the run's served purchases). */
+const STATS_MAX_AGE_MS = 1_000;
+const source = (eventId: number) => ({ load: () => getEventView(eventId, STATS_MAX_AGE_MS), diff: diffEvent });
 
 export function liveStream(eventId: number, req: Request): Promise<Response> {
   return sseResponse({ eventId, source: source(eventId), lastEventId: req.headers.get("last-event-id"), signal: req.signal });

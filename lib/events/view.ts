@@ -8,7 +8,8 @@ import { queueNow, waitStats } from "@/lib/purchases/wait-stats";
 // database only, so that every app instance — and a restarted one — shows exactly what the
 // rows hold.
 
-export async function getEventView(id: number): Promise<EventView> {
+/** The event as the API and pages show it. `statsMaxAgeMs`: wait statistics that old will do (the live feed's reads). */
+export async function getEventView(id: number, statsMaxAgeMs = 0): Promise<EventView> {
   const ev = await db().event.findUnique({
     where: { id },
     include: {
@@ -17,7 +18,7 @@ export async function getEventView(id: number): Promise<EventView> {
     },
   });
   if (!ev) throw new AppError("not_found", `There is no event with id ${id}`);
-  const [queue, vipServed, regularServed] = await Promise.all([queueNow(id, ev.run), waitStats(id, ev.run, true), waitStats(id, ev.run, false)]);
+  const [queue, vipServed, regularServed] = await Promise.all([queueNow(id, ev.run), waitStats(id, ev.run, true, statsMaxAgeMs), waitStats(id, ev.run, false, statsMaxAgeMs)]);
   const waiting = { vip: 0, regular: 0 };
   const position = new Map<number, number>();
   queue.forEach((q, i) => {

@@ -1,16 +1,17 @@
-// Server-Sent Events framing: `event`, `id` and one `data` line of JSON per message.
-const encoder = new TextEncoder();
+// Server-Sent Events framing: `event`, `id` and one `data` line of JSON per message. Frames
+// are Buffers (a Uint8Array to web streams): a socket takes a Buffer as it is, where a plain
+// Uint8Array is wrapped anew on every write — once per viewer, thousands of times a message.
 
 export function sseMessage(event: string, id: bigint | string, data: unknown): Uint8Array {
-  return encoder.encode(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+  return Buffer.from(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 export function sseComment(text: string): Uint8Array {
-  return encoder.encode(`: ${text}\n\n`);
+  return Buffer.from(`: ${text}\n\n`);
 }
 
 export function sseRetry(ms: number): Uint8Array {
-  return encoder.encode(`retry: ${ms}\n\n`);
+  return Buffer.from(`retry: ${ms}\n\n`);
 }
 
 /** Last-Event-ID as a log cursor, or null when absent or not one of ours. */
