@@ -34,9 +34,26 @@ const SNAPSHOT_LOGS = 50;
 const SKIPPED_CAP = 100_000;
 const HEARTBEAT_MS = 15_000;
 
+/** Where a stream stands: the view and log cursor of the last update it was sent, and how many log rows the feed had read by then. */
+type Base<V> = { view: V; cursor: bigint; seen: number };
+
+/** Streams written to per turn of the event loop while an update goes out (the engine and the database's answers run in between). */
+const SLICE = 500;
+
 export class EventFeed<V> {
   cursor = 0n;
   private view: V | undefined;
+  /** Log rows read since the feed began, counted (also those an update left out): what a stream missed is the difference. */
+  private seen = 0;
+  /** Where the feed stands now; every stream is brought here. */
+  private current: Base<V> | undefined;
+  /** Where each stream stands. */
+  private readonly bases = new Map<FeedClient, Base<V>>();
+  /** Streams still to be sent the current update, in order; the frame for each is built from where it stands (once per distinct base). */
+  private queue: FeedClient[] = [];
+  private queuedAt = 0;
+  private frames = new Map<Base<V>, Uint8Array>();
+  private pumping = false;
   /** The newest log rows, oldest first: the snapshot's log, and what a resuming browser missed. */
   private ring: LogEntry[] = [];
   private snapshot: Uint8Array | undefined;
@@ -61,6 +78,7 @@ export class EventFeed<V> {
       const [view, logs] = await Promise.all([source.load(), recentLogs(eventId, RING, cursor)]);
       this.cursor = cursor;
       this.view = view;
+      this.current = { view, cursor, seen: 0 };
       this.ring = logs.reverse();
       this.lastSent = Date.now();
       this.schedule(POLL_MS);
@@ -74,12 +92,21 @@ export class EventFeed<V> {
     return this.clients.size;
   }
 
+  /** A stream that has just been sent the snapshot or a resume frame (both bring it to where the feed stands now). */
   add(c: FeedClient): () => void {
     this.clients.add(c);
+    if (this.current) this.bases.set(c, this.current);
     return () => {
       this.clients.delete(c);
+      this.bases.delete(c);
       if (this.clients.size === 0) this.close();
     };
+  }
+
+  /** A stream that fell behind and had updates dropped is made whole again with a snapshot: it stands where the feed does now. */
+  resync(c: FeedClient): Uint8Array {
+    if (this.current && this.bases.has(c)) this.bases.set(c, this.current);
+    return this.snapshotFrame();
   }
 
   /** The whole event and its newest log rows, built once per change and shared by every new or resyncing stream. */
@@ -124,6 +151,47 @@ export class EventFeed<V> {
     for (const c of this.clients) c.offer(frame);
   }
 
+  /**
+   * Brings every stream to where the feed stands now. Writing to thousands of sockets takes a
+   * while, so it goes out in slices, one per turn of the event loop; a newer update that comes
+   * meanwhile reaches the streams not yet written to as one frame that covers both (built from
+   * where they stand), instead of waiting behind the older one.
+   */
+  private sendAll(at: string): void {
+    this.queuedAt = Date.parse(at);
+    const queued = new Set(this.queue);
+    for (const c of this.clients) if (!queued.has(c)) this.queue.push(c);
+    if (!this.pumping) this.pump();
+  }
+
+  private pump(): void {
+    this.pumping = true;
+    const slice = this.queue.splice(0, SLICE);
+    for (const c of slice) {
+      const base = this.bases.get(c);
+      const current = this.current;
+      if (!base || !current || base === current) continue; // gone, or already there
+      c.offer(this.frameFrom(base, current));
+      this.bases.set(c, current);
+    }
+    if (this.queue.length > 0 && !this.closed) setImmediate(() => this.pump());
+    else this.pumping = false;
+  }
+
+  /** The update that takes a stream from `base` to `current`: the change of view, and the newest rows since (the rest counted as skipped). */
+  private frameFrom(base: Base<V>, current: Base<V>): Uint8Array {
+    let frame = this.frames.get(base);
+    if (!frame) {
+      const since = this.ring.filter((e) => BigInt(e.id) > base.cursor);
+      const logs = since.slice(-ROWS_PER_UPDATE);
+      const skipped = current.seen - base.seen - logs.length;
+      const at = logs.at(-1)?.at ?? new Date(this.queuedAt).toISOString();
+      frame = sseMessage("update", current.cursor, { event: this.source.diff(base.view, current.view), logs, skipped, at });
+      this.frames.set(base, frame);
+    }
+    return frame;
+  }
+
   private async poll(): Promise<void> {
     const started = Date.now();
     this.polling = true;
@@ -133,9 +201,9 @@ export class EventFeed<V> {
       const sent = batch.entries.length > 0 || stale || this.dbDown;
       if (sent) {
         const view = await this.source.load();
-        const delta = this.view === undefined ? view : this.source.diff(this.view, view);
         this.view = view;
         this.cursor = batch.lastId;
+        this.seen += batch.skipped + batch.entries.length;
         this.ring = [...this.ring, ...batch.entries].slice(-RING);
         this.snapshot = undefined;
         this.lastSent = Date.now();
@@ -143,10 +211,9 @@ export class EventFeed<V> {
           this.dbDown = false;
           this.broadcast(sseMessage("db", this.cursor, { status: "up" }));
         }
-        const at = batch.entries.at(-1)?.at ?? new Date().toISOString();
-        const logs = batch.entries.slice(-ROWS_PER_UPDATE);
-        const skipped = batch.skipped + batch.entries.length - logs.length;
-        this.broadcast(sseMessage("update", this.cursor, { event: delta, logs, skipped, at }));
+        this.current = { view, cursor: this.cursor, seen: this.seen };
+        this.frames = new Map();
+        this.sendAll(batch.entries.at(-1)?.at ?? new Date().toISOString());
       }
       // After a message, the next comes no sooner than POLL_MS after this one began (≤ 10 a
       // second, whatever the poll took); after an empty look, look again soon, so that rows

@@ -96,7 +96,7 @@ class StreamClient implements FeedClient {
 
   constructor(
     private readonly sink: Sink,
-    private readonly feed: Pick<EventFeed<unknown>, "add" | "snapshotFrame">,
+    private readonly feed: Pick<EventFeed<unknown>, "add" | "resync">,
   ) {}
 
   attach(): void {
@@ -119,7 +119,7 @@ class StreamClient implements FeedClient {
   caughtUp(): void {
     if (this.closed || this.behindSince === 0 || !this.sink.room()) return;
     this.behindSince = 0;
-    this.write(this.feed.snapshotFrame());
+    this.write(this.feed.resync(this));
   }
 
   private write(frame: Uint8Array): void {
