@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
+
+// The live feed writes an update to its streams in slices, one per turn of the event loop. A
+// newer update that comes while one is going out reaches the streams not yet written to as
+// one frame that covers both. Every stream must still account for every log row exactly once
+// (rows carried plus rows counted as skipped), end at the newest row, and see the final view.
+
+let t: TestDatabase;
+let feedOf: typeof import("../../lib/log/feed").feedOf;
+let logsCommitted: typeof import("../../lib/log/feed").logsCommitted;
+let closeDb: () => Promise<void>;
+
+before(async () => {
+  t = await createTestDatabase("feedmerge");
+  useDatabase(t.url);
+  ({ feedOf, logsCommitted } = await import("../../lib/log/feed"));
+  closeDb = (await import("../../lib/db/client")).closeDb;
+});
+
+after(async () => {
+  await closeDb();
+  await t.drop();
+});
+
+type Frame = { id: bigint; event: { n: number } | { changed: number }; logs: { id: string }[]; skipped: number };
+
+function parse(frame: Uint8Array): Frame | null {
+  const text = Buffer.from(frame).toString("utf8");
+  if (!text.startsWith("event: update")) return null;
+  const id = BigInt(/\nid: (\d+)/.exec(text)![1]);
+  const data = JSON.parse(/\ndata: (.*)\n/.exec(text)![1]) as Omit<Frame, "id">;
+  return { id, ...data };
+}
+
+async function addRows(eventId: number, count: number): Promise<void> {
+  const values = Array.from({ length: count }, (_, i) => `(${eventId}, 1, 'CONFIG', 'test', 'row ${i}', 0, 0, 0, NOW(3))`).join(",");
+  await t.sql.query(`INSERT INTO EventLog (eventId, run, kind, actor, message, released, sold, available, createdAt) VALUES ${values}`);
+}
+
+describe("an update that comes while another is going out", () => {
+  it("reaches the streams not yet written to merged with it; every stream accounts for every row once", async () => {
+    const [created] = await t.sql.query("INSERT INTO Event (name, totalTickets, maxTicketCapacity, ticketReleaseRate, customerRetrievalRate) VALUES ('Feed', 10, 10, 1, 1)");
+    const eventId = (created as { insertId: number }).insertId;
+    await addRows(eventId, 3);
+    // The view is a number that each load raises; an update carries the change.
+    let n = 0;
+    const feed = await feedOf(eventId, { load: async () => ({ n: ++n }), diff: (_prev: { n: number }, next: { n: number }) => ({ changed: next.n }) });
+    const start = feed.cursor;
+
+    // 3,000 slow streams (0.1 ms a write): one update takes about 300 ms to go out, in six slices.
+    const received = Array.from({ length: 3_000 }, () => [] as Frame[]);
+    const detach = received.map((frames) =>
+      feed.add({
+        offer: (frame) => {
+          const until = performance.now() + 0.1;
+          while (performance.now() < until);
+          const f = parse(frame);
+          if (f) frames.push(f);
+        },
+      }),
+    );
+    try {
+      for (let round = 0; round < 4; round++) {
+        await addRows(eventId, 7 + round * 20);
+        logsCommitted(eventId);
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      await new Promise((r) => setTimeout(r, 1_500));
+
+      const [[last]] = (await t.sql.query("SELECT MAX(id) AS id, COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [eventId, start])) as unknown as [[{ id: number; n: number }]];
+      const counts = received.map((frames) => frames.length);
+      for (const frames of received) {
+        assert.ok(frames.length > 0);
+        let cursor = start;
+        let accounted = 0;
+        for (const f of frames) {
+          assert.ok(f.id > cursor, "each update moves the stream forward");
+          for (const l of f.logs) assert.ok(BigInt(l.id) > cursor && BigInt(l.id) <= f.id, "a frame carries only rows since where the stream stood");
+          accounted += f.logs.length + f.skipped;
+          cursor = f.id;
+        }
+        assert.equal(cursor, BigInt(last.id), "every stream ends at the newest row");
+        assert.equal(accounted, Number(last.n), "every row is carried or counted once");
+        assert.deepEqual(frames.at(-1)!.event, { changed: n }, "every stream ends with the final view");
+      }
+      // The streams written to last got fewer, merged frames than the first ones.
+      assert.ok(Math.min(...counts) < Math.max(...counts), `frames per stream: ${Math.min(...counts)}–${Math.max(...counts)}`);
+    } finally {
+      detach.forEach((d) => d());
+    }
+  });
+});
