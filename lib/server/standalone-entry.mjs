@@ -9,18 +9,31 @@
 // The handlers live in the app (lib/events/live.ts, lib/server/purchase-endpoint.ts) and are
 // found in the process's singleton registry, where instrumentation.ts puts them at boot.
 import http from "node:http";
+import { edgeSecret, isLoopbackHost, markRequest, trustedHops } from "./edge.mjs";
 
 const STREAM = /^\/api\/events\/([^/?#]+)\/stream(?:\?.*)?$/;
 const PURCHASES = /^\/api\/events\/([^/?#]+)\/purchases(?:\?.*)?$/;
 const registry = () => globalThis.__ticketing;
 const BACKLOG = Number(process.env.LISTEN_BACKLOG) || 4096;
 const createServer = http.createServer;
+const HOPS = trustedHops(process.env.TRUST_PROXY);
+const SECRET = edgeSecret();
+
+// Without ADMIN_TOKEN, admin actions are open to whoever reaches the server, so it may only be
+// reachable from this machine: loopback by default, and any other address needs a token.
+const HOST = process.env.HOST || "127.0.0.1";
+if (!process.env.ADMIN_TOKEN && !isLoopbackHost(HOST)) {
+  process.stderr.write(`Refusing to listen on ${HOST} without ADMIN_TOKEN: admin actions would be open to the network. Set ADMIN_TOKEN, or HOST=127.0.0.1.\n`);
+  process.exit(1);
+}
+process.env.HOSTNAME = HOST;
 
 http.createServer = function (...args) {
   const at = args.findIndex((a) => typeof a === "function");
   if (at >= 0) {
     const next = args[at];
     args[at] = function (req, res) {
+      markRequest(req, HOPS, SECRET);
       const url = req.url ?? "";
       const stream = req.method === "GET" ? STREAM.exec(url) : null;
       const live = stream && registry()?.get("sse-node-handler");

@@ -1,0 +1,63 @@
+import "server-only";
+import { singleton } from "@/lib/platform/singleton";
+import { sameSecret } from "./session";
+
+// Who sent a request, as far as anything but a client's say-so tells: the `npm start` entry
+// stamps every request with what it saw on the socket (lib/server/edge.mjs) and a per-process
+// secret that proves it. Without the entry (`next dev`), nothing of the kind is trusted: the
+// address is unknown and the connection counts as plain http.
+
+/** What auth reads of a request's headers: a web `Headers`, or the Node fast path's view of its request. */
+export type HeaderSource = Pick<Headers, "get">;
+
+export type Client = {
+  /** The client's address within TRUST_PROXY's hops, or "unknown" without the entry. */
+  address: string;
+  /** The request came through a proxy (it carries a forwarding header). */
+  forwarded: boolean;
+  /** The connection is https (as TRUST_PROXY allows a proxy to say). */
+  https: boolean;
+  /** The entry stamped the request: the fields above come from the socket. */
+  stamped: boolean;
+};
+
+export function clientOf(headers: HeaderSource): Client {
+  const secret = singleton<string | null>("edge-secret", () => null);
+  const stamp = headers.get("x-ticketing-edge");
+  if (secret && stamp && sameSecret(stamp, secret)) {
+    return {
+      address: headers.get("x-ticketing-client") || "unknown",
+      forwarded: headers.get("x-ticketing-forwarded") === "1",
+      https: headers.get("x-ticketing-proto") === "https",
+      stamped: true,
+    };
+  }
+  return { address: "unknown", forwarded: false, https: false, stamped: false };
+}
+
+export function isLoopbackHost(hostHeader: string | null): boolean {
+  const host = (hostHeader ?? "").trim().toLowerCase();
+  const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+export function isLoopbackAddress(address: string): boolean {
+  return address === "::1" || address === "::ffff:127.0.0.1" || /^127(\.\d{1,3}){3}$/.test(address);
+}
+
+/**
+ * Whether a browser sent this request from the app's own pages: `Sec-Fetch-Site` when the
+ * browser sends it, else `Origin` against `Host`. A request with neither comes from no browser
+ * (curl, a script), which no other site can make a browser send.
+ */
+export function fromOwnOrigin(headers: HeaderSource): boolean {
+  const site = headers.get("sec-fetch-site");
+  if (site !== null) return site === "same-origin" || site === "none";
+  const origin = headers.get("origin");
+  if (origin === null) return true;
+  try {
+    return origin !== "null" && new URL(origin).host === (headers.get("host") ?? "").toLowerCase();
+  } catch {
+    return false;
+  }
+}
