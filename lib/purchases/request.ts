@@ -5,7 +5,7 @@ import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
 import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
-import { nextChange, type Settled } from "./notify";
+import { nextChange, waitsEnded, type Settled } from "./notify";
 import { standingOf, toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
 
@@ -90,7 +90,7 @@ export async function awaitOutcome(id: bigint, deadline: number): Promise<Purcha
     for (;;) {
       const row = await db().purchase.findUniqueOrThrow({ where: { id } });
       const left = deadline - Date.now();
-      if (row.status !== "QUEUED" || left <= 0) return toPurchaseView(row);
+      if (row.status !== "QUEUED" || left <= 0 || waitsEnded()) return toPurchaseView(row);
       unwatch ??= watchPurchase(id);
       await nextChange(id, left);
     }

@@ -16,6 +16,7 @@ const PURCHASES = /^\/api\/events\/([^/?#]+)\/purchases(?:\?.*)?$/;
 const registry = () => globalThis.__ticketing;
 const BACKLOG = Number(process.env.LISTEN_BACKLOG) || 4096;
 const createServer = http.createServer;
+const DRAINING = JSON.stringify({ error: { code: "shutting_down", message: "This server is shutting down: try again in a moment (another instance may answer)" } });
 const HOPS = trustedHops(process.env.TRUST_PROXY);
 const SECRET = edgeSecret();
 
@@ -27,6 +28,8 @@ if (!process.env.ADMIN_TOKEN && !isLoopbackHost(HOST)) {
   process.exit(1);
 }
 process.env.HOSTNAME = HOST;
+// Next's own SIGTERM handler exits at once; the app drains first (lib/server/boot.ts).
+process.env.NEXT_MANUAL_SIG_HANDLE = "true";
 
 http.createServer = function (...args) {
   const at = args.findIndex((a) => typeof a === "function");
@@ -34,6 +37,16 @@ http.createServer = function (...args) {
     const next = args[at];
     args[at] = function (req, res) {
       markRequest(req, HOPS, SECRET);
+      // Shutting down (lib/server/boot.ts): no new work, and the balancer is told to come back.
+      if (registry()?.get("draining")?.since) {
+        res.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "2", connection: "close", "cache-control": "no-store" });
+        return void res.end(DRAINING);
+      }
+      const inFlight = registry()?.get("http-in-flight");
+      if (inFlight) {
+        inFlight.count++;
+        res.once("close", () => inFlight.count--);
+      }
       const url = req.url ?? "";
       const stream = req.method === "GET" ? STREAM.exec(url) : null;
       const live = stream && registry()?.get("sse-node-handler");
