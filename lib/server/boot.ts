@@ -7,6 +7,7 @@ import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
 import { endAllFeeds } from "@/lib/log/feed";
 import { endWaits } from "@/lib/purchases/notify";
+import { offerDbHealth } from "./db-health";
 import { offerNodePurchases } from "./purchase-endpoint";
 import { startDraining } from "./shutdown";
 
@@ -24,6 +25,7 @@ export async function boot(): Promise<void> {
   const log = logger().child({ component: "boot" });
   offerNodeStream();
   offerNodePurchases();
+  offerDbHealth();
   singleton("http-in-flight", () => ({ count: 0 })); // counted by the `npm start` entry, awaited at shutdown
 
   const attempt = async (): Promise<void> => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { singleton } from "@/lib/platform/singleton";
+import { existing } from "@/lib/platform/singleton";
 import { sameSecret } from "./session";
 
 // Who sent a request, as far as anything but a client's say-so tells: the `npm start` entry
@@ -22,7 +22,7 @@ export type Client = {
 };
 
 export function clientOf(headers: HeaderSource): Client {
-  const secret = singleton<string | null>("edge-secret", () => null);
+  const secret = existing<string>("edge-secret");
   const stamp = headers.get("x-ticketing-edge");
   if (secret && stamp && sameSecret(stamp, secret)) {
     return {
