@@ -61,3 +61,16 @@ test("API answers carry nosniff, and an API error is JSON, never HTML", async ({
     expect((await res.json()).error.code).toBe("not_found");
   }
 });
+
+test("text a user typed is shown as text, never run as HTML", async ({ page, request }) => {
+  const name = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
+  const res = await request.post("/api/events", { data: { name, totalTickets: 10, maxTicketCapacity: 5, ticketReleaseRate: 1, customerRetrievalRate: 1 } });
+  expect(res.status()).toBe(201);
+  const { id } = await res.json();
+  for (const path of ["/", `/events/${id}`, `/events/${id}/buy`]) {
+    await page.goto(path);
+    await expect(page.getByText(name).first()).toBeVisible();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator("img[src=x]").count()).toBe(0);
+  }
+});

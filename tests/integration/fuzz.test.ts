@@ -48,6 +48,7 @@ before(async () => {
   const purchase = await r("purchases/[pid]");
   const cancel = await r("purchases/[pid]/cancel");
   const health = await r("health");
+  const stream = await r("events/[id]/stream");
   const other = await r("[...path]");
   const id = (ids: Ids) => ({ id: ids.id });
   routes.push(
@@ -65,6 +66,7 @@ before(async () => {
     { method: "GET", path: (x) => `/api/purchases/${x.pid}`, params: (x) => ({ pid: x.pid }), handler: purchase.GET, admin: false },
     { method: "POST", path: (x) => `/api/purchases/${x.pid}/cancel`, params: (x) => ({ pid: x.pid }), handler: cancel.POST, admin: false },
     { method: "GET", path: () => "/api/health", params: () => ({}), handler: health.GET, admin: false },
+    { method: "GET", path: (x) => `/api/events/${x.id}/stream`, params: id, handler: stream.GET, admin: false },
     { method: "POST", path: (x) => `/api/${x.id}/${x.pid}`, params: (x) => ({ path: [x.id, x.pid] as unknown as string }), handler: other.POST, admin: false },
   );
   for (const [i, action] of ["start", "stop", "reset"].entries()) routes[3 + i].handler = (await r(`events/[id]/${action}`)).POST;
@@ -86,7 +88,7 @@ async function checksum(): Promise<string> {
 const sqlish = ["' OR '1'='1", "1; DROP TABLE Event; --", "\" OR \"\"=\"", "1 UNION SELECT * FROM AdminSession", "%' --", "\\'; SLEEP(5); --"];
 const scriptish = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)", "\"><svg onload=alert(1)>", "{{constructor.constructor('alert(1)')()}}", "${7*7}"];
 const numberish = ["1", "1e3", " 5 ", "0x10", "-0", "1_000", "Infinity", "NaN", "１２", "9".repeat(400), "1.5", "", " "];
-const weird = fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), maxLength: 10 }), fc.constantFrom("\u0000", "\u202e", "\ud800", "\uffff", "🎟️".repeat(50), "A".repeat(5_000)));
+const weird = fc.oneof(fc.string({ unit: "grapheme", maxLength: 40 }), fc.string({ unit: fc.integer({ min: 0, max: 31 }).map((c) => String.fromCharCode(c)), maxLength: 10 }), fc.constantFrom("\u0000", "\u202e", "\ud800", "\uffff", "🎟️".repeat(50), "A".repeat(2_000)));
 const hostileNumber = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER, 2 ** 31, 2 ** 53 + 1, 0.1, 1e-320));
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(hostileNumber, fc.constantFrom(...numberish, ...sqlish, ...scriptish), weird, fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
 const fieldNames = ["name", "totalTickets", "maxTicketCapacity", "ticketReleaseRate", "customerRetrievalRate", "vendors", "customers", "vipCustomers", "buyer", "quantity", "vip", "paused", "customerRetrievalRate", "__proto__", "constructor"];
@@ -118,7 +120,7 @@ const contentType = fc.oneof(
 );
 
 const pathId = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom("1", "2", "3") },
+  { weight: 6, arbitrary: fc.constantFrom("1", "2", "3") },
   { weight: 3, arbitrary: fc.constantFrom("0", "-1", "1.5", "1e3", "abc", "99999999999999999999", "%00", "%27%20OR%201%3D1", "..%2F..", " 1", "1 ", "0x1", "１", "<script>", "null", "undefined", "NaN", "2147483648") },
   { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map(encodeURIComponent) },
 );
@@ -126,7 +128,7 @@ const pathId = fc.oneof(
 const headers = fc.record({
   auth: fc.oneof(
     { weight: 3, arbitrary: fc.constant(null) },
-    { weight: 2, arbitrary: fc.constant(`Bearer ${TOKEN}`) },
+    { weight: 4, arbitrary: fc.constant(`Bearer ${TOKEN}`) },
     { weight: 2, arbitrary: fc.constantFrom("Bearer wrong", "Bearer ", "bearer " + TOKEN.toUpperCase(), "Basic YWRtaW46YWRtaW4=", `Bearer ${TOKEN}x`, `Bearer ${TOKEN}, Bearer wrong`, "Bearer \u0000") },
   ),
   forged: fc.subarray([
@@ -179,16 +181,19 @@ describe("hostile input", () => {
         const route = routes[r.route % routes.length];
         if (route.path(r.ids).endsWith("/start") && r.headers.auth === `Bearer ${TOKEN}`) r.headers.auth = null; // a running sale would change the tables by itself
         const h = new Headers();
-        if (r.contentType !== "" && r.body.kind !== "none") h.set("content-type", r.contentType);
-        else if (r.contentType !== "") h.set("content-type", r.contentType);
-        if (r.headers.auth !== null) h.set("authorization", r.headers.auth);
-        for (const [k, v] of r.headers.forged) {
+        // A value Headers refuses (a NUL, a newline) is one no HTTP client can send: left out.
+        const put = (k: string, v: string) => {
           try {
-            if (r.headers.duplicate) h.append(k, v);
             h.append(k, v);
           } catch {
-            /* a value Headers refuses is one no HTTP client can send */
+            /* not sendable */
           }
+        };
+        if (r.contentType !== "") put("content-type", r.contentType);
+        if (r.headers.auth !== null) put("authorization", r.headers.auth);
+        for (const [k, v] of r.headers.forged) {
+          if (r.headers.duplicate) put(k, v);
+          put(k, v);
         }
         h.set("host", "127.0.0.1:3000");
         const init: RequestInit & { duplex?: "half" } = { method: route.method, headers: h };
@@ -210,6 +215,10 @@ describe("hostile input", () => {
         const res = await route.handler(req, { params: Promise.resolve(decoded) });
         tally.set(res.status, (tally.get(res.status) ?? 0) + 1);
         const type = res.headers.get("content-type") ?? "";
+        if (res.status === 200 && type.startsWith("text/event-stream")) {
+          await res.body?.cancel(); // a live stream of an event that exists: the documented success
+          return;
+        }
         const text = await res.text();
         assert.ok(res.status < 500, `${route.method} ${route.path(r.ids)} answered ${res.status}: ${text.slice(0, 300)}`);
         assert.match(type, /^application\/json/, `${route.method} ${route.path(r.ids)} answered ${type}`);
@@ -223,7 +232,7 @@ describe("hostile input", () => {
           before = await checksum();
         }
       }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      { seed: SEED, numRuns: RUNS, endOnFailure: true, verbose: 1 },
     );
     ctx.diagnostic(`answers by status: ${JSON.stringify(Object.fromEntries([...tally].sort((a, b) => a[0] - b[0])))}`);
   });
