@@ -105,14 +105,18 @@ test.describe("bad purchase input gets a 4xx and buys nothing", () => {
   });
 });
 
-test("a flood of purchases from one address is told to slow down (429), and buys nothing more", async ({ request }) => {
+test("a flood of purchases from one address is told to slow down (429) however it rotates X-Forwarded-For, and buys nothing more", async ({ request }) => {
   const id = await create(request);
-  const headers = { authorization: "", "x-forwarded-for": "198.51.100.7", prefer: "wait=0" };
   const answers = [];
-  for (let i = 0; i < 8; i++) answers.push(await request.post(`/api/events/${id}/purchases`, { data: { buyer: "Flood", quantity: 1 }, headers }));
+  for (let i = 0; i < 8; i++) {
+    // A new forged address each time: the limit is keyed on the socket's address, not on this header.
+    const headers = { authorization: "", "x-forwarded-for": `198.51.100.${i + 1}`, prefer: "wait=0" };
+    answers.push(await request.post(`/api/events/${id}/purchases`, { data: { buyer: `Flood ${i}`, quantity: 1 }, headers }));
+  }
   const codes = answers.map((a) => a.status());
-  expect(codes.slice(0, 5)).toEqual([202, 202, 202, 202, 202]);
-  expect(codes.slice(5)).toContain(429);
+  expect(codes.every((c) => c === 202 || c === 429), codes.join()).toBe(true);
+  expect(codes.filter((c) => c === 202).length).toBeLessThanOrEqual(5); // the burst, or what earlier tests left of it
+  expect(codes.at(-1)).toBe(429);
   const limited = answers.find((a) => a.status() === 429)!;
   expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
   expect((await limited.json()).error.code).toBe("rate_limited");
