@@ -1,10 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { fromOwnOrigin } from "@/lib/platform/origin";
 import { existing } from "@/lib/platform/singleton";
 
 // Every page request passes here (not the API, not static files):
 // - While the database does not answer, a page would fail half-way (a 500): instead this
 //   answers a "database unavailable" page with 503 and Retry-After, which reloads itself every
 //   few seconds and so comes back by itself (lib/server/db-health.ts, offered at boot).
+// - A server action posted from another site is refused here with a JSON 403 (Next's own
+//   check would refuse it too, but as a 500).
 // - Security headers: the content security policy allows only this app's own scripts. Next
 //   marks its inline bootstrap scripts with the nonce it reads from the request's policy
 //   header, so a fresh nonce per request is all an injected <script> would lack. Styles may be
@@ -28,6 +31,10 @@ export async function proxy(request: NextRequest) {
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+
+  if (request.method === "POST" && request.headers.has("next-action") && !fromOwnOrigin(request.headers)) {
+    return NextResponse.json({ error: { code: "forbidden", message: "This form was sent from another site: use this app's own pages" } }, { status: 403, headers: { "cache-control": "no-store" } });
+  }
 
   const databaseUp = existing<() => Promise<boolean>>("db-health");
   if (databaseUp && !(await databaseUp())) {

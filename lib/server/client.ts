@@ -45,19 +45,4 @@ export function isLoopbackAddress(address: string): boolean {
   return address === "::1" || address === "::ffff:127.0.0.1" || /^127(\.\d{1,3}){3}$/.test(address);
 }
 
-/**
- * Whether a browser sent this request from the app's own pages: `Sec-Fetch-Site` when the
- * browser sends it, else `Origin` against `Host`. A request with neither comes from no browser
- * (curl, a script), which no other site can make a browser send.
- */
-export function fromOwnOrigin(headers: HeaderSource): boolean {
-  const site = headers.get("sec-fetch-site");
-  if (site !== null) return site === "same-origin" || site === "none";
-  const origin = headers.get("origin");
-  if (origin === null) return true;
-  try {
-    return origin !== "null" && new URL(origin).host === (headers.get("host") ?? "").toLowerCase();
-  } catch {
-    return false;
-  }
-}
+export { fromOwnOrigin } from "@/lib/platform/origin";
