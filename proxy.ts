@@ -36,6 +36,10 @@ export async function proxy(request: NextRequest) {
     return NextResponse.json({ error: { code: "forbidden", message: "This form was sent from another site: use this app's own pages" } }, { status: 403, headers: { "cache-control": "no-store" } });
   }
 
+  if (existing<{ since: number }>("draining")?.since) {
+    return new NextResponse(null, { status: 503, headers: { "retry-after": "2", "cache-control": "no-store", connection: "close" } });
+  }
+
   const databaseUp = existing<() => Promise<boolean>>("db-health");
   if (databaseUp && !(await databaseUp())) {
     return new NextResponse(OUTAGE_PAGE, {

@@ -207,7 +207,9 @@ test("vendors and customers are added and removed through the API; bad input cha
   const ev = await create(request, { ...valid, vendors: 0, customers: 0, vipCustomers: 0 });
   const v = await request.post(`/api/events/${ev.id}/vendors`, { data: { name: "Box office", ticketReleaseRate: 25 } });
   expect(v.status()).toBe(201);
-  expect(await v.json()).toMatchObject({ name: "Box office", ticketReleaseRate: 25, ownRate: true, released: 0 });
+  const vendor = await v.json();
+  expect(vendor).toMatchObject({ name: "Box office", ticketReleaseRate: 25, ownRate: true, released: 0 });
+  expect(v.headers()["location"]).toBe(`/api/events/${ev.id}/vendors/${vendor.id}`);
   const c = await request.post(`/api/events/${ev.id}/customers`, { data: { name: "Ada", vip: true } });
   expect(c.status()).toBe(201);
   const customer = await c.json();

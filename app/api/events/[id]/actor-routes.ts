@@ -17,7 +17,8 @@ export function actorCollection(kind: ActorKind) {
   const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
     await requireAdminRequest(req);
     const eventId = await eventIdParam(ctx);
-    return json(await addActor(eventId, kind, parse(newActorSchema[kind], await readJson(req))), 201);
+    const actor = await addActor(eventId, kind, parse(newActorSchema[kind], await readJson(req)));
+    return json(actor, 201, { location: `/api/events/${eventId}/${kind}s/${actor.id}` });
   });
   return { POST };
 }
