@@ -64,8 +64,17 @@ describe("graceful shutdown", () => {
 
     const signalled = Date.now();
     s.proc.kill("SIGTERM");
-    const refused = await fetch(`${s.url}/api/events/${id}`).then((r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), type: r.headers.get("content-type") }));
-    assert.equal(refused.status, 503, "a new request after SIGTERM is refused");
+    // The signal lands a moment after kill() returns: ask until the server says it is draining.
+    let refused: { status: number; retryAfter: string | null; type: string | null } | null = null;
+    while (!refused || refused.status !== 503) {
+      refused = await fetch(`${s.url}/api/events/${id}`).then(
+        (r) => ({ status: r.status, retryAfter: r.headers.get("retry-after"), type: r.headers.get("content-type") }),
+        () => null,
+      );
+      if (!refused) break; // the server is gone before any request saw it draining
+      if (refused.status !== 503) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(refused?.status, 503, "a new request after SIGTERM is refused");
     assert.ok(Number(refused.retryAfter) > 0, "with Retry-After");
     assert.match(refused.type ?? "", /application\/json/);
 
