@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { clientAddress, isLoopbackHost, trustedHops } from "../../lib/server/edge.mjs";
+import type { IncomingMessage } from "node:http";
+import { clientAddress, isLoopbackHost, markRequest, trustedHops } from "../../lib/server/edge.mjs";
 
 const ENTRY = path.join(import.meta.dirname, "../../lib/server/standalone-entry.mjs");
 
@@ -26,6 +27,25 @@ describe("the client address the server believes", () => {
 
   it("knows loopback names", () => {
     assert.deepEqual(["127.0.0.1", "localhost", "::1", "[::1]", "127.1.2.3", "0.0.0.0", "10.0.0.1", "example.com"].map(isLoopbackHost), [true, true, true, true, true, false, false, false]);
+  });
+});
+
+describe("the edge stamp", () => {
+  const stamp = (headers: Record<string, string>, hops: number, encrypted = false) => {
+    const req = { headers: { ...headers }, socket: { remoteAddress: "10.0.0.2", encrypted } };
+    markRequest(req as unknown as IncomingMessage, hops, "secret");
+    return req.headers as Record<string, string>;
+  };
+
+  it("believes X-Forwarded-Proto (for the cookie's Secure flag) only within TRUST_PROXY", () => {
+    assert.equal(stamp({ "x-forwarded-proto": "https" }, 0)["x-ticketing-proto"], "http");
+    assert.equal(stamp({ "x-forwarded-proto": "https" }, 1)["x-ticketing-proto"], "https");
+    assert.equal(stamp({}, 0, true)["x-ticketing-proto"], "https", "a TLS socket is https whatever the headers say");
+  });
+
+  it("replaces whatever a client sent under the stamp's names", () => {
+    const h = stamp({ "x-ticketing-client": "127.0.0.1", "x-ticketing-forwarded": "0", "x-ticketing-proto": "https", "x-ticketing-edge": "guess", "x-forwarded-for": "127.0.0.1" }, 0);
+    assert.deepEqual([h["x-ticketing-client"], h["x-ticketing-forwarded"], h["x-ticketing-proto"], h["x-ticketing-edge"]], ["10.0.0.2", "1", "http", "secret"]);
   });
 });
 
