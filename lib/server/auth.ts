@@ -27,7 +27,7 @@ export function adminMode(): AdminMode {
   return env().ADMIN_TOKEN ? "token" : "loopback";
 }
 
-/** How this request is the admin, or null. `stateChange`: also require the app's own origin for browser-sent credentials. */
+/** How this request proves it is the admin, or null (whether it came from the app's own pages is checked by the callers below). */
 export async function adminVia(headers: HeaderSource, cookie: string | undefined): Promise<AdminVia | null> {
   const token = env().ADMIN_TOKEN;
   if (!token) {

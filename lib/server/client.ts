@@ -35,11 +35,7 @@ export function clientOf(headers: HeaderSource): Client {
   return { address: "unknown", forwarded: false, https: false, stamped: false };
 }
 
-export function isLoopbackHost(hostHeader: string | null): boolean {
-  const host = (hostHeader ?? "").trim().toLowerCase();
-  const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
-  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
-}
+export { isLoopbackHost } from "./edge.mjs";
 
 export function isLoopbackAddress(address: string): boolean {
   return address === "::1" || address === "::ffff:127.0.0.1" || /^127(\.\d{1,3}){3}$/.test(address);

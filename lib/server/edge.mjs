@@ -29,9 +29,11 @@ export function clientAddress(forwardedFor, socketAddress, hops) {
   return chain[Math.max(0, chain.length - 1 - hops)];
 }
 
+/** Whether a host name, an address or a Host header ("127.0.0.1:3000", "[::1]:3000", "localhost") names this machine. */
 export function isLoopbackHost(host) {
-  const h = String(host ?? "").trim().toLowerCase().replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) || h === "::ffff:127.0.0.1";
+  const h = String(host ?? "").trim().toLowerCase();
+  const name = h.startsWith("[") ? h.slice(1, h.indexOf("]")) : h.split(":").length === 2 ? h.split(":")[0] : h;
+  return name === "localhost" || name === "::1" || name === "::ffff:127.0.0.1" || /^127(\.\d{1,3}){3}$/.test(name);
 }
 
 /** Rewrites a Node request's edge headers in place (see above). */

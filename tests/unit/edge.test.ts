@@ -27,6 +27,7 @@ describe("the client address the server believes", () => {
 
   it("knows loopback names", () => {
     assert.deepEqual(["127.0.0.1", "localhost", "::1", "[::1]", "127.1.2.3", "0.0.0.0", "10.0.0.1", "example.com"].map(isLoopbackHost), [true, true, true, true, true, false, false, false]);
+    assert.deepEqual(["127.0.0.1:3000", "localhost:80", "[::1]:3000", "evil.example:3000", "127.0.0.1.evil.example", "[::2]:3000", ""].map(isLoopbackHost), [true, true, true, false, false, false, false]);
   });
 });
 
