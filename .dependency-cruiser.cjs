@@ -69,7 +69,7 @@ module.exports = {
           "\\.d\\.ts$",
           "^app/.*/(page|layout|route|error|not-found|loading|template|default)\\.tsx?$",
           "^app/(page|layout|error|not-found)\\.tsx$",
-          "^(instrumentation|playwright\\.config|prisma\\.config|next\\.config)\\.(ts|mjs)$",
+          "^(instrumentation|proxy|playwright\\.config|prisma\\.config|next\\.config)\\.(ts|mjs)$",
           "^lib/generated/",
           "^lib/server/standalone-entry\\.mjs$",
         ],

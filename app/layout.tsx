@@ -49,7 +49,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
 /** With ADMIN_TOKEN set: "Sign in" for visitors, "Sign out" for a signed-in operator. */
 async function SessionLink() {
   await connection();
-  const { admin, mode } = adminSession(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
+  const { admin, mode } = await adminSession(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
   if (mode !== "token") return null;
   if (!admin) return <Link href="/sign-in">Sign in</Link>;
   return (

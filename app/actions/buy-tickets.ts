@@ -7,7 +7,7 @@ import { AppError } from "@/lib/contracts/errors";
 import { buy } from "@/lib/events/buy";
 import type { PurchaseView } from "@/lib/contracts/purchase";
 import { fieldErrors, numbersFromForm } from "@/lib/contracts/event-input";
-import { limitPurchases } from "@/lib/server/rate-limit";
+import { limitBuyer, limitPurchases } from "@/lib/server/rate-limit";
 import { purchaseRequestSchema } from "@/lib/contracts/purchase-input";
 import { parseId } from "@/lib/contracts/ids";
 import { publicAction } from "@/lib/server/action";
@@ -26,10 +26,11 @@ export type BuyState = {
 export async function buyTicketsAction(eventId: number, _previous: BuyState, form: FormData): Promise<BuyState> {
   const values: BuyValues = { buyer: text(form.get("buyer")), quantity: text(form.get("quantity")) };
   const result = await publicAction<PurchaseView>(async () => {
-    await limitRate();
+    const admin = await limitRate();
     const id = parseId(eventId, "event");
     const parsed = purchaseRequestSchema.safeParse({ buyer: values.buyer, ...numbersFromForm(form, ["quantity"]) });
     if (!parsed.success) return { ok: false, error: "You are not in the queue yet: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
+    limitBuyer(id, parsed.data.buyer, admin);
     try {
       const { purchase } = await buy(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { deadline: Date.now(), source: "WEB" });
       return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}.` };
@@ -44,10 +45,12 @@ export async function buyTicketsAction(eventId: number, _previous: BuyState, for
   return { values, result };
 }
 
-/** The same per-address budget as POST /api/events/{id}/purchases: the form is no way around it. */
-async function limitRate(): Promise<void> {
+/** The same budgets as POST /api/events/{id}/purchases: the form is no way around them. Whether the caller is the admin. */
+async function limitRate(): Promise<boolean> {
   const h = await headers();
-  limitPurchases(h, isAdmin(h, (await cookies()).get(ADMIN_COOKIE)?.value));
+  const admin = await isAdmin(h, (await cookies()).get(ADMIN_COOKIE)?.value, true);
+  limitPurchases(h, admin);
+  return admin;
 }
 
 function text(raw: FormDataEntryValue | null): string {

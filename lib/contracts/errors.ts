@@ -5,6 +5,7 @@ export type ErrorCode =
   | "bad_request"
   | "malformed_json"
   | "payload_too_large"
+  | "unsupported_media_type"
   | "validation_failed"
   | "unauthorized"
   | "forbidden"
@@ -14,12 +15,14 @@ export type ErrorCode =
   | "rate_limited"
   | "db_unavailable"
   | "overloaded"
+  | "shutting_down"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   malformed_json: 400,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   validation_failed: 422,
   unauthorized: 401,
   forbidden: 403,
@@ -28,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   sold_out: 409,
   rate_limited: 429,
   overloaded: 503,
+  shutting_down: 503,
   db_unavailable: 503,
   internal: 500,
 };

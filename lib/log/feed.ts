@@ -20,7 +20,7 @@ export type FeedSource<V> = {
 };
 
 /** An open stream, as the feed sees it: it takes frames, and can fall behind. */
-export type FeedClient = { offer: (frame: Uint8Array) => void };
+export type FeedClient = { offer: (frame: Uint8Array) => void; close: () => void };
 
 const POLL_MS = 100;
 const RECHECK_MS = 25;
@@ -147,6 +147,15 @@ export class EventFeed<V> {
     this.schedule(Math.max(0, this.lastSendStart + POLL_MS - Date.now()));
   }
 
+  /** Shutdown: every stream gets `frame` as its last message and is closed (EventSource reconnects, to another instance). */
+  end(frame: Uint8Array): void {
+    for (const c of [...this.clients]) {
+      c.offer(frame);
+      c.close();
+    }
+    this.close();
+  }
+
   private broadcast(frame: Uint8Array): void {
     for (const c of this.clients) c.offer(frame);
   }
@@ -237,6 +246,18 @@ export class EventFeed<V> {
 /** Rows of the event were just committed by this process: its feed (if any) looks at once. */
 export function logsCommitted(eventId: number): void {
   singleton("live-feeds", () => new Map<number, EventFeed<unknown>>()).get(eventId)?.nudge();
+}
+
+/** Shutdown: every open stream of this process gets a final `shutdown` message and is closed. */
+export function endAllFeeds(retryMs: number): number {
+  const feeds = singleton("live-feeds", () => new Map<number, EventFeed<unknown>>());
+  let streams = 0;
+  for (const feed of [...feeds.values()]) {
+    streams += feed.size;
+    feed.end(sseMessage("shutdown", feed.cursor, { message: "This server is shutting down; reconnecting", retryMs }));
+  }
+  feeds.clear();
+  return streams;
 }
 
 /** The event's feed in this process, ready (its first read done); an unknown event rejects. */

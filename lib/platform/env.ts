@@ -13,6 +13,12 @@ const schema = z.object({
   ENGINE_TICK_MS: z.coerce.number().int().min(10).max(1000).default(100),
   PURCHASE_RATE_PER_SECOND: z.coerce.number().positive().default(20),
   PURCHASE_RATE_BURST: z.coerce.number().int().min(1).default(100),
+  /** Purchases a second for one buyer name in one event (burst: five times it). */
+  PURCHASE_RATE_PER_BUYER: z.coerce.number().positive().default(10),
+  /** Non-admin purchases a second for the whole process (burst: twice it). */
+  PURCHASE_RATE_GLOBAL_PER_SECOND: z.coerce.number().positive().default(5_000),
+  /** Proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto may be believed (0: none). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   SSE_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(8_000),
   SSE_BUFFER_BYTES: z.coerce.number().int().min(1_024).max(16 * 1024 * 1024).default(32 * 1024),
   SSE_DROP_AFTER_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),

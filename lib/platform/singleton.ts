@@ -15,3 +15,8 @@ export function dropSingleton<T>(name: string): T | undefined {
   registry.delete(name);
   return current;
 }
+
+/** The object if something made it already, without making one (for optional hooks one part of the process offers another). */
+export function existing<T>(name: string): T | undefined {
+  return registry.get(name) as T | undefined;
+}

@@ -25,15 +25,31 @@ export function purchasesChanged(changes: (bigint | Settled)[]): void {
   }
 }
 
-/** Resolves when the purchase changes here (with the outcome when a batch here settled it), or with null after `ms`. */
+const ended = () => singleton("purchase-waits-ended", () => ({ at: 0 }));
+const END = "end-of-waits";
+
+/** Shutdown: every request waiting for its purchase stops waiting now (and answers with where it stands). */
+export function endWaits(): void {
+  ended().at ||= Date.now();
+  signals().emit(END);
+}
+
+export function waitsEnded(): boolean {
+  return ended().at > 0;
+}
+
+/** Resolves when the purchase changes here (with the outcome when a batch here settled it), or with null after `ms` (at once during shutdown). */
 export function nextChange(id: bigint, ms: number): Promise<Settled | null> {
   return new Promise((resolve) => {
     const done = (settled: Settled | null) => {
       clearTimeout(timer);
       signals().off(String(id), done);
+      signals().off(END, stop);
       resolve(settled);
     };
-    const timer = setTimeout(() => done(null), Math.max(0, ms));
+    const stop = () => done(null);
+    const timer = setTimeout(stop, waitsEnded() ? 0 : Math.max(0, ms));
     signals().once(String(id), done);
+    signals().once(END, stop);
   });
 }

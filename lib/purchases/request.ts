@@ -5,7 +5,7 @@ import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
 import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
-import { nextChange, type Settled } from "./notify";
+import { nextChange, waitsEnded, type Settled } from "./notify";
 import { standingOf, toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
 
@@ -15,7 +15,8 @@ import { watchPurchase } from "./watch";
 // racing the original — finds the same row (unique key) and never buys twice.
 
 /** `deadline`: when the request must be answered (its arrival plus its wait budget, in Date.now() ms). */
-export type PurchaseOptions = { idempotencyKey?: string; deadline: number; source: "API" | "WEB" };
+/** `caller` scopes an Idempotency-Key to who sent it where that is known: an admin's key cannot be replayed anonymously. */
+export type PurchaseOptions = { idempotencyKey?: string; deadline: number; source: "API" | "WEB"; caller?: "admin" | "public" };
 
 /** A purchase just written to the queue, with what its answer needs. */
 export type Entry = { id: bigint; replayed: boolean; joined?: JoinedPurchase };
@@ -23,9 +24,9 @@ export type Entry = { id: bigint; replayed: boolean; joined?: JoinedPurchase };
 /** The purchase row for this request: a new one in the queue, or the one an earlier request with the same key made. */
 export async function enterQueue(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<Entry> {
   // A retry must repeat its request: the hash tells a retry from another purchase under the same key (only keyed requests need one).
-  const requestHash = options.idempotencyKey ? createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip])).digest("hex") : null;
+  const requestHash = options.idempotencyKey ? createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip, options.caller ?? "public"])).digest("hex") : null;
   if (options.idempotencyKey && requestHash) {
-    const earlier = await earlierPurchase(options.idempotencyKey, requestHash);
+    const earlier = await earlierPurchase(eventId, options.idempotencyKey, requestHash);
     if (earlier !== null) return { id: earlier, replayed: true };
   }
   try {
@@ -33,15 +34,15 @@ export async function enterQueue(eventId: number, input: PurchaseRequest, option
     return { id: joined.id, replayed: false, joined };
   } catch (err) {
     if (options.idempotencyKey && requestHash && (err instanceof SameKeyInBatch || isDuplicateKey(err))) {
-      const earlier = await earlierPurchase(options.idempotencyKey, requestHash);
+      const earlier = await earlierPurchase(eventId, options.idempotencyKey, requestHash);
       if (earlier !== null) return { id: earlier, replayed: true };
     }
     throw err;
   }
 }
 
-async function earlierPurchase(key: string, requestHash: string): Promise<bigint | null> {
-  const row = await db().purchase.findUnique({ where: { idempotencyKey: key }, select: { id: true, requestHash: true } });
+async function earlierPurchase(eventId: number, key: string, requestHash: string): Promise<bigint | null> {
+  const row = await db().purchase.findUnique({ where: { eventId_idempotencyKey: { eventId, idempotencyKey: key } }, select: { id: true, requestHash: true } });
   if (!row) return null;
   if (row.requestHash !== requestHash) {
     throw new AppError("validation_failed", "This Idempotency-Key was used with a different request: use a new key for a new purchase");
@@ -89,7 +90,7 @@ export async function awaitOutcome(id: bigint, deadline: number): Promise<Purcha
     for (;;) {
       const row = await db().purchase.findUniqueOrThrow({ where: { id } });
       const left = deadline - Date.now();
-      if (row.status !== "QUEUED" || left <= 0) return toPurchaseView(row);
+      if (row.status !== "QUEUED" || left <= 0 || waitsEnded()) return toPurchaseView(row);
       unwatch ??= watchPurchase(id);
       await nextChange(id, left);
     }

@@ -20,7 +20,7 @@ export async function publicAction<T>(work: () => Promise<ActionResult<T>>): Pro
 /** Runs a server action as admin: checks the caller first, then as publicAction. */
 export async function adminAction<T>(work: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
   return publicAction(async () => {
-    requireAdmin(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
+    await requireAdmin(await headers(), (await cookies()).get(ADMIN_COOKIE)?.value);
     return work();
   });
 }

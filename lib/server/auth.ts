@@ -1,60 +1,91 @@
 import "server-only";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { deleteSession, insertSession, sessionLive } from "@/lib/db/admin-sessions";
 import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
+import { clientOf, fromOwnOrigin, isLoopbackAddress, isLoopbackHost, type HeaderSource } from "./client";
+import { limitSignIn } from "./rate-limit";
+import { newSessionId, sameSecret, SESSION_TTL_MS, signSession, verifySession } from "./session";
 
-// Admin access (DESIGN §6): `Authorization: Bearer <ADMIN_TOKEN>` for the API, an httpOnly
-// cookie for pages and server actions. Without ADMIN_TOKEN, admin actions are allowed only
-// from loopback — a convenience for a developer machine; the UI says so. (Next fills
-// x-forwarded-for from the socket only when the client sent none, so behind anything but
-// localhost, set ADMIN_TOKEN.)
+// Admin access (DESIGN §6). With ADMIN_TOKEN: `Authorization: Bearer <token>` for the API, or
+// the signed session cookie the sign-in form sets (lib/server/session.ts), and nothing else —
+// never an address. Without it the server listens on loopback only (the `npm start` entry
+// refuses any other address), so every connection is from this machine; admin is still
+// refused to a request that came through a proxy (a forwarding header) or names a host that
+// is not loopback (a DNS-rebinding page), and the UI warns. Requests authenticated by the
+// cookie or by loopback, which a browser sends by itself, must come from the app's own pages
+// when they change something (`fromOwnOrigin`).
+
+export { type HeaderSource } from "./client";
 
 export const ADMIN_COOKIE = "ticketing_admin";
 
-/** What auth reads of a request's headers: a web `Headers`, or the Node fast path's view of its request. */
-export type HeaderSource = Pick<Headers, "get">;
-
 export type AdminMode = "token" | "loopback";
+/** How a caller proved it is the admin. */
+export type AdminVia = "token" | "session" | "loopback";
 
 export function adminMode(): AdminMode {
   return env().ADMIN_TOKEN ? "token" : "loopback";
 }
 
-export function adminCookieValue(token: string): string {
-  return createHash("sha256").update(`ticketing-admin:${token}`).digest("hex");
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function isLoopback(headers: HeaderSource): boolean {
-  const first = (headers.get("x-forwarded-for") ?? "").split(",")[0].trim();
-  return first === "" || first === "127.0.0.1" || first === "::1" || first === "::ffff:127.0.0.1";
-}
-
-export function isAdmin(headers: HeaderSource, cookie: string | undefined): boolean {
+/** How this request proves it is the admin, or null (whether it came from the app's own pages is checked by the callers below). */
+export async function adminVia(headers: HeaderSource, cookie: string | undefined): Promise<AdminVia | null> {
   const token = env().ADMIN_TOKEN;
-  if (!token) return isLoopback(headers);
-  const auth = headers.get("authorization") ?? "";
-  if (auth.startsWith("Bearer ") && same(auth.slice(7).trim(), token)) return true;
-  return cookie !== undefined && same(cookie, adminCookieValue(token));
+  if (!token) {
+    const client = clientOf(headers);
+    if (client.forwarded || !isLoopbackHost(headers.get("host"))) return null;
+    if (client.stamped && !isLoopbackAddress(client.address)) return null;
+    return "loopback";
+  }
+  const auth = headers.get("authorization");
+  if (auth !== null && /^Bearer /i.test(auth)) {
+    if (sameSecret(auth.slice(7).trim(), token)) return "token";
+    limitSignIn(headers); // a wrong token is a guess, and counts as one
+    return null;
+  }
+  const claim = verifySession(token, cookie);
+  return claim && (await sessionLive(claim.id)) ? "session" : null;
 }
 
-export function requireAdmin(headers: HeaderSource, cookie: string | undefined): void {
-  if (isAdmin(headers, cookie)) return;
-  if (adminMode() === "loopback") throw new AppError("forbidden", "Admin actions are allowed only from this machine until ADMIN_TOKEN is set");
+export async function isAdmin(headers: HeaderSource, cookie: string | undefined, stateChange = false): Promise<boolean> {
+  const via = await adminVia(headers, cookie);
+  return via !== null && (via === "token" || !stateChange || fromOwnOrigin(headers));
+}
+
+export async function requireAdmin(headers: HeaderSource, cookie: string | undefined, stateChange = true): Promise<void> {
+  const via = await adminVia(headers, cookie);
+  if (via !== null) {
+    if (via === "token" || !stateChange || fromOwnOrigin(headers)) return;
+    throw new AppError("forbidden", "This request came from another site: admin actions are taken only from this app's own pages");
+  }
+  if (adminMode() === "loopback") throw new AppError("forbidden", "Admin actions are allowed only from this machine, without a proxy, until ADMIN_TOKEN is set");
   throw new AppError("unauthorized", "This needs an admin: sign in as the operator, or send Authorization: Bearer <ADMIN_TOKEN>");
 }
 
-export function checkToken(candidate: string): boolean {
+/** Sign-in: checks the token (attempts are limited) and opens a session; the cookie value to set, or null for a wrong token. */
+export async function openSession(headers: HeaderSource, candidate: string): Promise<{ cookie: string; maxAgeS: number } | null> {
   const token = env().ADMIN_TOKEN;
-  return token !== undefined && same(candidate, token);
+  limitSignIn(headers);
+  if (!token || !sameSecret(candidate, token)) return null;
+  const claim = { id: newSessionId(), expiresAt: Date.now() + SESSION_TTL_MS };
+  await insertSession(claim.id, new Date(claim.expiresAt));
+  return { cookie: signSession(token, claim), maxAgeS: SESSION_TTL_MS / 1000 };
+}
+
+/** Sign-out: the session the cookie names is deleted, so the cookie is refused everywhere from now on. */
+export async function closeSession(cookie: string | undefined): Promise<void> {
+  const token = env().ADMIN_TOKEN;
+  const claim = token ? verifySession(token, cookie) : null;
+  if (claim) await deleteSession(claim.id);
+}
+
+/** Whether the session cookie may carry `Secure`: only over https as the server itself saw it (or TRUST_PROXY's proxy said). */
+export function cookieSecure(headers: HeaderSource): boolean {
+  return clientOf(headers).https;
 }
 
 /** The caller as pages see it: signed in (cookie or loopback), and whether a token is required at all. */
-export function adminSession(headers: HeaderSource, cookie: string | undefined): { admin: boolean; mode: AdminMode } {
-  return { admin: isAdmin(headers, cookie), mode: adminMode() };
+export async function adminSession(headers: HeaderSource, cookie: string | undefined): Promise<{ admin: boolean; mode: AdminMode }> {
+  // The database down, or too many wrong tokens: the page is shown as a visitor's.
+  const admin = await isAdmin(headers, cookie).catch(() => false);
+  return { admin, mode: adminMode() };
 }

@@ -5,7 +5,14 @@ import { offerNodeStream } from "@/lib/events/live";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
+import { endAllFeeds } from "@/lib/log/feed";
+import { endWaits } from "@/lib/purchases/notify";
+import { offerDbHealth } from "./db-health";
 import { offerNodePurchases } from "./purchase-endpoint";
+import { startDraining } from "./shutdown";
+
+/** SIGTERM to exit: the whole drain fits in this, or the process exits anyway. */
+const SHUTDOWN_BUDGET_MS = 9_000;
 
 // Start-up of one app instance: check configuration, create the database and apply pending
 // migrations, then resume every run the database says is RUNNING. While the database does
@@ -18,6 +25,8 @@ export async function boot(): Promise<void> {
   const log = logger().child({ component: "boot" });
   offerNodeStream();
   offerNodePurchases();
+  offerDbHealth();
+  singleton("http-in-flight", () => ({ count: 0 })); // counted by the `npm start` entry, awaited at shutdown
 
   const attempt = async (): Promise<void> => {
     try {
@@ -36,11 +45,33 @@ export async function boot(): Promise<void> {
   };
   await attempt();
 
-  const stop = async () => {
-    await engine().shutdown();
-    await closeDb();
+  // Graceful shutdown: refuse new requests (503 + Retry-After, so a balancer retries
+  // elsewhere), tell live streams and close them, let the batches in flight commit and
+  // release the leases (another instance takes the events over at once), answer the buyers
+  // still waiting with where they stand (202), wait for answers in flight, then exit.
+  const stop = async (signal: string) => {
+    const started = Date.now();
+    setTimeout(() => {
+      log.error({ signal }, "shutdown took too long; exiting now");
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS).unref();
+    startDraining();
+    const streams = endAllFeeds(2_000);
+    await engine()
+      .shutdown()
+      .catch((err: unknown) => log.error({ err }, "engine shutdown failed"));
+    endWaits();
+    await inFlightDone(started + SHUTDOWN_BUDGET_MS - 1_000);
+    await closeDb().catch(() => undefined);
+    log.info({ signal, streams, ms: Date.now() - started }, "shut down");
     process.exit(0);
   };
-  process.once("SIGTERM", () => void stop());
-  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}
+
+/** Until the requests the `npm start` entry counts as in flight (lib/server/standalone-entry.mjs) are answered, or `until`. */
+async function inFlightDone(until: number): Promise<void> {
+  const inFlight = singleton("http-in-flight", () => ({ count: 0 }));
+  while (inFlight.count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 }

@@ -9,8 +9,9 @@ import { buy } from "@/lib/events/buy";
 import { errorAnswer } from "@/lib/platform/http-error";
 import { singleton } from "@/lib/platform/singleton";
 import type { HeaderSource } from "./auth";
-import { limitPurchases } from "./rate-limit";
-import { isAdminRequest, jsonOf, parse, readNodeBody } from "./route";
+import { limitBuyer, limitPurchases } from "./rate-limit";
+import { isAdminRequest, jsonOf, parse, readNodeBody, requireJsonBody } from "./route";
+import { refuseWhileDraining } from "./shutdown";
 
 // POST /api/events/{id}/purchases, once, for both ways it is served: the route handler, and —
 // under `npm start` — straight from the Node server (lib/server/standalone-entry.mjs), which
@@ -21,10 +22,12 @@ import { isAdminRequest, jsonOf, parse, readNodeBody } from "./route";
 export type Answer = { status: number; headers: Record<string, string>; body: string };
 
 export async function purchaseAnswer(rawId: string, headers: HeaderSource, body: () => Promise<string>, arrived: number): Promise<Answer> {
-  const admin = isAdminRequest({ headers });
+  requireJsonBody("POST", headers);
+  const admin = await isAdminRequest({ headers });
   limitPurchases(headers, admin);
   const eventId = parseId(rawId, "event");
   const input = parse(purchaseRequestSchema, jsonOf(await body()));
+  limitBuyer(eventId, input.buyer, admin);
   if (input.vip && !admin) throw new AppError("forbidden", "Only an admin may buy in the VIP lane: drop \"vip\" or authenticate");
   const rawKey = headers.get("idempotency-key");
   let idempotencyKey: string | undefined;
@@ -33,7 +36,7 @@ export async function purchaseAnswer(rawId: string, headers: HeaderSource, body:
     if (!key.success) throw new AppError("bad_request", key.error.issues[0].message);
     idempotencyKey = key.data;
   }
-  const { purchase, replayed } = await buy(eventId, input, { idempotencyKey, deadline: arrived + waitBudgetMs(headers.get("prefer")), source: "API" });
+  const { purchase, replayed } = await buy(eventId, input, { idempotencyKey, deadline: arrived + waitBudgetMs(headers.get("prefer")), source: "API", caller: admin ? "admin" : "public" });
   return answerFor(purchase, replayed);
 }
 
@@ -51,12 +54,12 @@ function answerFor(p: PurchaseView, replayed: boolean): Answer {
   }
 }
 
-/** A Node request's headers as auth and the rate limit read them; with no X-Forwarded-For, the socket's address (as Next fills it). */
+/** A Node request's headers as auth and the rate limit read them (the entry has stamped what it saw on the socket). */
 function nodeHeaders(req: IncomingMessage): HeaderSource {
   return {
     get(name: string): string | null {
       const v = req.headers[name.toLowerCase()];
-      if (v === undefined) return name.toLowerCase() === "x-forwarded-for" ? (req.socket.remoteAddress ?? null) : null;
+      if (v === undefined) return null;
       return Array.isArray(v) ? v.join(", ") : v;
     },
   };
@@ -68,6 +71,7 @@ export async function purchaseNode(req: IncomingMessage, res: ServerResponse, ra
   const headers = nodeHeaders(req);
   let answer: Answer;
   try {
+    refuseWhileDraining();
     answer = await purchaseAnswer(rawId, headers, () => readNodeBody(req), arrived);
   } catch (err) {
     answer = errorAnswer(err, { method: "POST", path: req.url ?? "", requestId: headers.get("x-request-id")?.slice(0, 100) || randomUUID() });

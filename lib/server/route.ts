@@ -7,16 +7,21 @@ import { fieldErrors } from "@/lib/contracts/event-input";
 import { parseId } from "@/lib/contracts/ids";
 import { errorAnswer } from "@/lib/platform/http-error";
 import { ADMIN_COOKIE, isAdmin, requireAdmin, type HeaderSource } from "./auth";
+import { refuseWhileDraining } from "./shutdown";
 
 // Route handlers are thin: parse → check the caller → call lib → small JSON answer.
 // This wraps them so that every failure is `{ error: { code, message, details? } }`, never a
-// stack trace, and a database outage is a 503.
+// stack trace, and a database outage is a 503. A request that changes state must say its body
+// is JSON (415 otherwise): a cross-site form can send only form encodings or text/plain, and a
+// cross-site fetch of JSON needs a CORS preflight this app never grants.
 
 type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
 
 export function route<C>(handler: Handler<C>): Handler<C> {
   return async (req, ctx) => {
     try {
+      refuseWhileDraining();
+      requireJsonBody(req.method, req.headers);
       return await handler(req, ctx);
     } catch (err) {
       const requestId = req.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
@@ -40,9 +45,35 @@ export async function readJson(req: Request): Promise<unknown> {
   return jsonOf(await readText(req));
 }
 
+/** A request body as text, read as a stream and refused (413) as soon as it passes MAX_BODY, whatever its transfer encoding. */
 export async function readText(req: Request): Promise<string> {
   if (Number(req.headers.get("content-length") ?? 0) > MAX_BODY) throw tooLarge();
-  return req.text();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH"]);
+
+/** 415 for a state-changing request whose Content-Type is not JSON (DELETE carries no body, and no cross-site form can send one). */
+export function requireJsonBody(method: string, headers: HeaderSource): void {
+  if (!STATE_CHANGING.has(method.toUpperCase())) return;
+  const type = (headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new AppError("unsupported_media_type", "Send the request with Content-Type: application/json (even when it has no body)");
+  }
 }
 
 /** A request body read whole (and cut at MAX_BODY) as JSON; anything else is a clear 4xx. */
@@ -106,10 +137,11 @@ export function cookieFrom(headers: HeaderSource, name: string): string | undefi
   return undefined;
 }
 
-export function requireAdminRequest(req: Request): void {
-  requireAdmin(req.headers, cookieFrom(req.headers, ADMIN_COOKIE));
+export async function requireAdminRequest(req: Request): Promise<void> {
+  await requireAdmin(req.headers, cookieFrom(req.headers, ADMIN_COOKIE), req.method !== "GET" && req.method !== "HEAD");
 }
 
-export function isAdminRequest(req: { headers: HeaderSource }): boolean {
-  return isAdmin(req.headers, cookieFrom(req.headers, ADMIN_COOKIE));
+/** Whether a request that changes state is the admin's (browser-sent credentials only from the app's own pages). */
+export function isAdminRequest(req: { headers: HeaderSource }): Promise<boolean> {
+  return isAdmin(req.headers, cookieFrom(req.headers, ADMIN_COOKIE), true);
 }

@@ -7,7 +7,7 @@ test("an operator adds, pauses, resumes and removes actors during a running sale
     data: { name: "Managed sale", totalTickets: 100_000, maxTicketCapacity: 50, ticketReleaseRate: 20, customerRetrievalRate: 30, vendors: 2, customers: 3, vipCustomers: 0 },
   });
   const { id } = await created.json();
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   await page.goto(`/events/${id}`);
   const vendors = page.getByTestId("vendors-table");
   const customers = page.getByTestId("customers-table");
@@ -49,5 +49,5 @@ test("an operator adds, pauses, resumes and removes actors during a running sale
   await expect(customers.getByRole("row", { name: /Customer 2\b/ })).toHaveCount(0);
   const ev = await (await request.get(`/api/events/${id}`)).json();
   expect(ev.customers.map((c: { name: string }) => c.name)).not.toContain("Customer 2");
-  await request.post(`/api/events/${id}/stop`);
+  await request.post(`/api/events/${id}/stop`, { data: {} });
 });

@@ -47,7 +47,7 @@ test("POST /api/events creates the event with its starting vendors and customers
 
 test("start runs the sale to SOLD_OUT by itself; stop and reset control the run", async ({ request }) => {
   const ev = await create(request);
-  const started = await request.post(`/api/events/${ev.id}/start`);
+  const started = await request.post(`/api/events/${ev.id}/start`, { data: {} });
   expect(started.status()).toBe(200);
   const running = await started.json();
   expect(running.status).toBe("RUNNING");
@@ -59,17 +59,17 @@ test("start runs the sale to SOLD_OUT by itself; stop and reset control the run"
   expect(done.vendors.reduce((s: number, v: { released: number }) => s + v.released, 0)).toBe(40);
   expect(done.customers.reduce((s: number, c: { bought: number }) => s + c.bought, 0)).toBe(40);
 
-  const again = await request.post(`/api/events/${ev.id}/start`);
+  const again = await request.post(`/api/events/${ev.id}/start`, { data: {} });
   expect(again.status()).toBe(409);
   expect((await again.json()).error).toMatchObject({ code: "invalid_state", message: expect.stringMatching(/sold out/) });
 
-  const reset = await request.post(`/api/events/${ev.id}/reset`);
+  const reset = await request.post(`/api/events/${ev.id}/reset`, { data: {} });
   expect(reset.status()).toBe(200);
   expect(await reset.json()).toMatchObject({ status: "IDLE", run: 2, released: 0, sold: 0, available: 0 });
 
   const slow = await create(request, { ...valid, totalTickets: 100_000, maxTicketCapacity: 100, ticketReleaseRate: 5, customerRetrievalRate: 5 });
-  expect((await request.post(`/api/events/${slow.id}/start`)).status()).toBe(200);
-  const stopped = await request.post(`/api/events/${slow.id}/stop`);
+  expect((await request.post(`/api/events/${slow.id}/start`, { data: {} })).status()).toBe(200);
+  const stopped = await request.post(`/api/events/${slow.id}/stop`, { data: {} });
   expect(stopped.status()).toBe(200);
   expect((await stopped.json()).status).toBe("STOPPED");
 });
@@ -122,7 +122,7 @@ test.describe("bad input gets a 4xx that says what to fix, and changes nothing",
       expect((await res.json()).error.code).toBe("not_found");
     }
     for (const action of ["start", "stop", "reset"]) {
-      const res = await request.post(`/api/events/424242/${action}`);
+      const res = await request.post(`/api/events/424242/${action}`, { data: {} });
       expect(res.status()).toBe(404);
     }
     expect((await request.get("/api/events/424242/stream")).status()).toBe(404);
@@ -130,7 +130,7 @@ test.describe("bad input gets a 4xx that says what to fix, and changes nothing",
 
   test("stop on an idle event → 409, and it stays IDLE", async ({ request }) => {
     const ev = await create(request);
-    const res = await request.post(`/api/events/${ev.id}/stop`);
+    const res = await request.post(`/api/events/${ev.id}/stop`, { data: {} });
     expect(res.status()).toBe(409);
     expect((await res.json()).error).toMatchObject({ code: "invalid_state", message: expect.stringMatching(/Only a running event can be stopped/) });
     expect((await (await request.get(`/api/events/${ev.id}`)).json()).status).toBe("IDLE");
@@ -144,7 +144,7 @@ test.describe("bad input gets a 4xx that says what to fix, and changes nothing",
       expect((await res.json()).error).toMatchObject({ code: "unauthorized", message: expect.stringMatching(/ADMIN_TOKEN/) });
     }
     const ev = await create(request);
-    expect((await request.post(`/api/events/${ev.id}/start`, { headers: { authorization: "" } })).status()).toBe(401);
+    expect((await request.post(`/api/events/${ev.id}/start`, { data: {}, headers: { authorization: "" } })).status()).toBe(401);
     expect((await (await request.get(`/api/events/${ev.id}`, { headers: { authorization: "" } })).json()).status).toBe("IDLE");
     expect(await eventCount(request)).toBe(before + 1);
   });
@@ -182,7 +182,7 @@ async function readStream(path: string, ms: number, headers: Record<string, stri
 
 test("the stream sends a snapshot, then coalesced updates with ids, and resumes from Last-Event-ID", async ({ request }) => {
   const ev = await create(request, { ...valid, totalTickets: 3_000, maxTicketCapacity: 50, ticketReleaseRate: 400, customerRetrievalRate: 100, vendors: 3, customers: 12 });
-  expect((await request.post(`/api/events/${ev.id}/start`)).status()).toBe(200);
+  expect((await request.post(`/api/events/${ev.id}/start`, { data: {} })).status()).toBe(200);
   const messages = await readStream(`/api/events/${ev.id}/stream`, 2_000);
   expect(messages[0].event).toBe("snapshot");
   expect(messages[0].data.event.id).toBe(ev.id);
@@ -200,14 +200,16 @@ test("the stream sends a snapshot, then coalesced updates with ids, and resumes 
   expect(resumed[0].event).toBe("update");
   expect(resumed[0].data.logs.length + resumed[0].data.skipped).toBeGreaterThan(0);
   expect(BigInt(resumed[0].data.logs[0]?.id ?? "0")).toBeGreaterThan(BigInt(messages[1].id!));
-  await request.post(`/api/events/${ev.id}/stop`);
+  await request.post(`/api/events/${ev.id}/stop`, { data: {} });
 });
 
 test("vendors and customers are added and removed through the API; bad input changes nothing", async ({ request }) => {
   const ev = await create(request, { ...valid, vendors: 0, customers: 0, vipCustomers: 0 });
   const v = await request.post(`/api/events/${ev.id}/vendors`, { data: { name: "Box office", ticketReleaseRate: 25 } });
   expect(v.status()).toBe(201);
-  expect(await v.json()).toMatchObject({ name: "Box office", ticketReleaseRate: 25, ownRate: true, released: 0 });
+  const vendor = await v.json();
+  expect(vendor).toMatchObject({ name: "Box office", ticketReleaseRate: 25, ownRate: true, released: 0 });
+  expect(v.headers()["location"]).toBe(`/api/events/${ev.id}/vendors/${vendor.id}`);
   const c = await request.post(`/api/events/${ev.id}/customers`, { data: { name: "Ada", vip: true } });
   expect(c.status()).toBe(201);
   const customer = await c.json();

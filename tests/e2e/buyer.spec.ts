@@ -8,7 +8,7 @@ test("a buyer joins the queue during a running sale, gets tickets, and the dashb
     data: { name: "Open sale", totalTickets: 4_000, maxTicketCapacity: 40, ticketReleaseRate: 10, customerRetrievalRate: 2, vendors: 2, customers: 5, vipCustomers: 1 },
   });
   const { id } = await created.json();
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
 
   const operator = await browser.newPage();
   await operator.goto(`/events/${id}`);
@@ -37,7 +37,7 @@ test("a buyer joins the queue during a running sale, gets tickets, and the dashb
   const p = await (await request.get(`/api/purchases/${purchaseId}`)).json();
   expect(p).toMatchObject({ buyer: "Margaret Hamilton", quantity: 3, status: "COMPLETED" });
   expect(p.ticketIds.map(String)).toContain(firstTicket);
-  await request.post(`/api/events/${id}/stop`);
+  await request.post(`/api/events/${id}/stop`, { data: {} });
 });
 
 test("a buyer waiting on a paused sale sees their place in line and can leave the queue", async ({ page, request }) => {

@@ -14,7 +14,7 @@ const PURCHASE_KEYS = ["purchaseId", "eventId", "buyer", "vip", "quantity", "sta
 
 test("a purchase on a running sale returns 201 with its tickets, and GET /api/purchases/{pid} agrees", async ({ request }) => {
   const id = await create(request);
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   const res = await request.post(`/api/events/${id}/purchases`, { data: { buyer: "Grace", quantity: 3 } });
   expect(res.status()).toBe(201);
   const p = await res.json();
@@ -34,16 +34,16 @@ test("a purchase still waiting after its budget is 202 QUEUED with its place in 
   const p = await res.json();
   expect(p).toMatchObject({ status: "QUEUED", position: 1, ticketIds: [] });
   expect(p.purchaseId).toMatch(/^p_/);
-  const left = await request.post(`/api/purchases/${p.purchaseId}/cancel`);
+  const left = await request.post(`/api/purchases/${p.purchaseId}/cancel`, { data: {} });
   expect(left.status()).toBe(200);
   expect((await left.json()).status).toBe("CANCELLED");
-  const twice = await request.post(`/api/purchases/${p.purchaseId}/cancel`);
+  const twice = await request.post(`/api/purchases/${p.purchaseId}/cancel`, { data: {} });
   expect(twice.status()).toBe(409);
 });
 
 test("a sold-out event answers 409 sold_out", async ({ request }) => {
   const id = await create(request, { ...event, totalTickets: 2, maxTicketCapacity: 2 });
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   expect((await request.post(`/api/events/${id}/purchases`, { data: { buyer: "Ida", quantity: 2 } })).status()).toBe(201);
   await expect.poll(async () => (await (await request.get(`/api/events/${id}`)).json()).status).toBe("SOLD_OUT");
   const res = await request.post(`/api/events/${id}/purchases`, { data: { buyer: "Jo", quantity: 1 } });
@@ -53,7 +53,7 @@ test("a sold-out event answers 409 sold_out", async ({ request }) => {
 
 test("the same Idempotency-Key returns the same purchase; with another body it is a 422", async ({ request }) => {
   const id = await create(request);
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   const key = `e2e-${Date.now()}`;
   const answers = await Promise.all(Array.from({ length: 5 }, () => request.post(`/api/events/${id}/purchases`, { data: { buyer: "Kim", quantity: 2 }, headers: { "idempotency-key": key } })));
   const bodies = await Promise.all(answers.map((a) => a.json()));
@@ -105,14 +105,18 @@ test.describe("bad purchase input gets a 4xx and buys nothing", () => {
   });
 });
 
-test("a flood of purchases from one address is told to slow down (429), and buys nothing more", async ({ request }) => {
+test("a flood of purchases from one address is told to slow down (429) however it rotates X-Forwarded-For, and buys nothing more", async ({ request }) => {
   const id = await create(request);
-  const headers = { authorization: "", "x-forwarded-for": "198.51.100.7", prefer: "wait=0" };
   const answers = [];
-  for (let i = 0; i < 8; i++) answers.push(await request.post(`/api/events/${id}/purchases`, { data: { buyer: "Flood", quantity: 1 }, headers }));
+  for (let i = 0; i < 8; i++) {
+    // A new forged address each time: the limit is keyed on the socket's address, not on this header.
+    const headers = { authorization: "", "x-forwarded-for": `198.51.100.${i + 1}`, prefer: "wait=0" };
+    answers.push(await request.post(`/api/events/${id}/purchases`, { data: { buyer: `Flood ${i}`, quantity: 1 }, headers }));
+  }
   const codes = answers.map((a) => a.status());
-  expect(codes.slice(0, 5)).toEqual([202, 202, 202, 202, 202]);
-  expect(codes.slice(5)).toContain(429);
+  expect(codes.every((c) => c === 202 || c === 429), codes.join()).toBe(true);
+  expect(codes.filter((c) => c === 202).length).toBeLessThanOrEqual(5); // the burst, or what earlier tests left of it
+  expect(codes.at(-1)).toBe(429);
   const limited = answers.find((a) => a.status() === 429)!;
   expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
   expect((await limited.json()).error.code).toBe("rate_limited");
@@ -123,7 +127,7 @@ test("a flood of purchases from one address is told to slow down (429), and buys
 test("1,000 concurrent API purchases while the simulation runs: every ticket has exactly one owner", async ({ request }) => {
   test.setTimeout(120_000);
   const id = await create(request, { name: "Rush", totalTickets: 2_500, maxTicketCapacity: 100, ticketReleaseRate: 250, customerRetrievalRate: 10, vendors: 4, customers: 20, vipCustomers: 2 });
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   const answers = await Promise.all(
     Array.from({ length: 1_000 }, (_, i) =>
       request.post(`/api/events/${id}/purchases`, { data: { buyer: `Rusher ${i}`, quantity: 1 + (i % 2), vip: i % 10 === 0 }, headers: { prefer: "wait=30" }, timeout: 60_000 }),

@@ -34,8 +34,21 @@ test("an operator signs in with the admin token, acts, and signs out", async ({ 
   await page.getByRole("group", { name: "Run controls" }).getByRole("button", { name: "Stop", exact: true }).click();
   await expect(page.getByTestId("status")).toHaveText(/STOPPED/);
 
+  // The cookie works from the app's own origin, never from another site's page.
+  const asCookie = { cookie: `ticketing_admin=${cookie!.value}`, "content-type": "application/json" };
+  const bare = await playwright.request.newContext({ baseURL, extraHTTPHeaders: {} });
+  expect((await bare.post(`/api/events/${id}/start`, { headers: { ...asCookie, origin: "https://evil.example" }, data: {} })).status()).toBe(403);
+  expect((await bare.post(`/api/events/${id}/start`, { headers: { ...asCookie, "sec-fetch-site": "cross-site" }, data: {} })).status()).toBe(403);
+  expect((await bare.post(`/api/events/${id}/start`, { headers: { ...asCookie, origin: baseURL! }, data: {} })).status()).toBe(200);
+  expect((await bare.post(`/api/events/${id}/stop`, { headers: asCookie, data: {} })).status()).toBe(200);
+
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   expect((await page.context().cookies()).find((c) => c.name === "ticketing_admin")).toBeUndefined();
+  // A copy of the cookie kept from before sign-out is refused: the session is revoked on the server.
+  const replay = await bare.post(`/api/events/${id}/reset`, { headers: asCookie, data: {} });
+  expect(replay.status()).toBe(401);
+  expect(replay.headers()["www-authenticate"]).toMatch(/^Bearer/);
+  await bare.dispose();
   await admin.dispose();
 });

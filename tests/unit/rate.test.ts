@@ -43,12 +43,48 @@ describe("rate → batch arithmetic", () => {
 
 describe("the purchase rate limit", () => {
   it("allows a burst, then one request per 1/rate seconds, and says how long to wait", async () => {
-    const { takeToken } = await import("../../lib/server/rate-limit");
+    const { Limiter } = await import("../../lib/server/rate-limit");
+    const l = new Limiter();
     const limit = { perSecond: 2, burst: 3 };
-    const key = `unit-${Math.random()}`;
-    assert.deepEqual([0, 1, 2].map(() => takeToken(key, limit, 1_000)), [0, 0, 0]);
-    assert.equal(takeToken(key, limit, 1_000), 1);
-    assert.equal(takeToken(key, limit, 1_500), 0, "half a second at 2/s earns a token");
-    assert.equal(takeToken(`${key}-other`, limit, 1_500), 0, "each address has its own bucket");
+    assert.deepEqual([0, 1, 2].map(() => l.take("a", limit, 1_000)), [0, 0, 0]);
+    assert.equal(l.take("a", limit, 1_000), 1);
+    assert.equal(l.take("a", limit, 1_500), 0, "half a second at 2/s earns a token");
+    assert.equal(l.take("b", limit, 1_500), 0, "each key has its own bucket");
+  });
+
+  it("keeps at most its bound of buckets, forgetting the least recently used first", async () => {
+    const { Limiter } = await import("../../lib/server/rate-limit");
+    const l = new Limiter(3);
+    const limit = { perSecond: 1, burst: 1 };
+    for (const k of ["a", "b", "c"]) assert.equal(l.take(k, limit, 0), 0);
+    assert.equal(l.take("a", limit, 0), 1, "a is spent, and now the most recently used");
+    assert.equal(l.take("d", limit, 0), 0, "d pushes out b, the least recently used");
+    assert.equal(l.size, 3);
+    assert.equal(l.take("a", limit, 0), 1, "a was kept: still spent");
+    assert.equal(l.take("b", limit, 0), 0, "b was forgotten: a fresh bucket");
+  });
+
+  it("looks at no more than one other bucket per request, however many it holds (no scans)", async () => {
+    const { Limiter } = await import("../../lib/server/rate-limit");
+    const l = new Limiter(50_000);
+    const limit = { perSecond: 1, burst: 1 };
+    for (let i = 0; i < 50_000; i++) l.take(`k${i}`, limit, 0);
+    // Count every step any iterator of the limiter's map takes from here on.
+    const map = (l as unknown as { buckets: Map<string, unknown> }).buckets;
+    let steps = 0;
+    for (const name of ["keys", "values", "entries", Symbol.iterator] as const) {
+      const original = map[name].bind(map) as () => Iterator<unknown>;
+      (map as unknown as Record<string | symbol, unknown>)[name] = () => {
+        const it = original();
+        return { next: () => (steps++, it.next()), [Symbol.iterator]() { return this; } };
+      };
+    }
+    let forEach = 0;
+    map.forEach = () => void forEach++;
+    for (let i = 0; i < 1_000; i++) l.take(`new${i}`, limit, 60_000 + i); // each one evicts the oldest
+    for (let i = 0; i < 1_000; i++) l.take(`k${49_999 - i}`, limit, 120_000 + i);
+    assert.ok(steps <= 2_000, `${steps} iterator steps for 2,000 requests`);
+    assert.equal(forEach, 0);
+    assert.equal(l.size, 50_000);
   });
 });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => json({ events: await listEvents() }));
 
 export const POST = route(async (req) => {
-  requireAdminRequest(req);
+  await requireAdminRequest(req);
   const event = await createEventView(parse(createEventSchema, await readJson(req)));
   return json(event, 201, { location: `/api/events/${event.id}` });
 });

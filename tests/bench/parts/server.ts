@@ -45,6 +45,8 @@ export async function startServer(databaseUrl: string, port: number, env: Record
       ADMIN_TOKEN: BENCH_TOKEN,
       PURCHASE_RATE_PER_SECOND: "1000000000",
       PURCHASE_RATE_BURST: "1000000000",
+      PURCHASE_RATE_PER_BUYER: "1000000000",
+      PURCHASE_RATE_GLOBAL_PER_SECOND: "1000000000",
       LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",
       ...env,

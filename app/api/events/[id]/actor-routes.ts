@@ -15,9 +15,10 @@ const pausedSchema = z.object({ paused: z.boolean({ error: "paused must be true 
 export function actorCollection(kind: ActorKind) {
   /** Add one: 201 with the new vendor or customer. */
   const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
-    requireAdminRequest(req);
+    await requireAdminRequest(req);
     const eventId = await eventIdParam(ctx);
-    return json(await addActor(eventId, kind, parse(newActorSchema[kind], await readJson(req))), 201);
+    const actor = await addActor(eventId, kind, parse(newActorSchema[kind], await readJson(req)));
+    return json(actor, 201, { location: `/api/events/${eventId}/${kind}s/${actor.id}` });
   });
   return { POST };
 }
@@ -26,13 +27,13 @@ export function actorItem(kind: ActorKind) {
   const target = async (ctx: One) => ({ eventId: await eventIdParam(ctx), actorId: parseId((await ctx.params).actorId, kind) });
   /** Remove one; a second removal is a 404. */
   const DELETE = route(async (req, ctx: One) => {
-    requireAdminRequest(req);
+    await requireAdminRequest(req);
     const { eventId, actorId } = await target(ctx);
     return json(await removeActor(eventId, kind, actorId));
   });
   /** Pause or resume one: `{ "paused": true | false }`. */
   const PATCH = route(async (req, ctx: One) => {
-    requireAdminRequest(req);
+    await requireAdminRequest(req);
     const { eventId, actorId } = await target(ctx);
     const { paused } = parse(pausedSchema, await readJson(req));
     return json(await setActorPaused(eventId, kind, actorId, paused));

@@ -132,7 +132,7 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
     if (!purchaseId) return;
     setLeave({ pending: true, error: null });
     try {
-      const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: "POST", cache: "no-store" });
+      const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" } });
       const body = (await res.json().catch(() => null)) as PurchaseView | { error?: { message?: string } } | null;
       if (res.ok && body && "purchaseId" in body) {
         setLeave({ pending: false, error: null });

@@ -4,6 +4,6 @@ import { eventIdParam, json, requireAdminRequest, route } from "@/lib/server/rou
 export const dynamic = "force-dynamic";
 
 export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
-  requireAdminRequest(req);
+  await requireAdminRequest(req);
   return json(await stopEvent(await eventIdParam(ctx)));
 });

@@ -1,0 +1,44 @@
+import "server-only";
+import { existing } from "@/lib/platform/singleton";
+import { sameSecret } from "./session";
+
+// Who sent a request, as far as anything but a client's say-so tells: the `npm start` entry
+// stamps every request with what it saw on the socket (lib/server/edge.mjs) and a per-process
+// secret that proves it. Without the entry (`next dev`), nothing of the kind is trusted: the
+// address is unknown and the connection counts as plain http.
+
+/** What auth reads of a request's headers: a web `Headers`, or the Node fast path's view of its request. */
+export type HeaderSource = Pick<Headers, "get">;
+
+export type Client = {
+  /** The client's address within TRUST_PROXY's hops, or "unknown" without the entry. */
+  address: string;
+  /** The request came through a proxy (it carries a forwarding header). */
+  forwarded: boolean;
+  /** The connection is https (as TRUST_PROXY allows a proxy to say). */
+  https: boolean;
+  /** The entry stamped the request: the fields above come from the socket. */
+  stamped: boolean;
+};
+
+export function clientOf(headers: HeaderSource): Client {
+  const secret = existing<string>("edge-secret");
+  const stamp = headers.get("x-ticketing-edge");
+  if (secret && stamp && sameSecret(stamp, secret)) {
+    return {
+      address: headers.get("x-ticketing-client") || "unknown",
+      forwarded: headers.get("x-ticketing-forwarded") === "1",
+      https: headers.get("x-ticketing-proto") === "https",
+      stamped: true,
+    };
+  }
+  return { address: "unknown", forwarded: false, https: false, stamped: false };
+}
+
+export { isLoopbackHost } from "./edge.mjs";
+
+export function isLoopbackAddress(address: string): boolean {
+  return address === "::1" || address === "::ffff:127.0.0.1" || /^127(\.\d{1,3}){3}$/.test(address);
+}
+
+export { fromOwnOrigin } from "@/lib/platform/origin";
