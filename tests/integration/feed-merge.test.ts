@@ -59,6 +59,7 @@ describe("an update that comes while another is going out", () => {
           const f = parse(frame);
           if (f) frames.push(f);
         },
+        close: () => undefined,
       }),
     );
     try {
