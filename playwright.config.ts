@@ -35,7 +35,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npm run build && mkdir -p test-results && npm start > ${process.env.E2E_SERVER_LOG} 2>&1`,
+    // Built here unless the integration tests left an up-to-date build (tests/helpers/standalone.ts).
+    command: `node --import tsx tests/helpers/build.ts && mkdir -p test-results && npm start > ${process.env.E2E_SERVER_LOG} 2>&1`,
     url: `http://127.0.0.1:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,

@@ -145,12 +145,13 @@ function acquire(): Promise<Conn> {
  * database can say which. `result` is what the body returned, for a caller that finds out.
  */
 export class CommitUnknown<T = unknown> extends Error {
-  constructor(
-    readonly result: T,
-    cause: unknown,
-  ) {
+  declare readonly result: T;
+
+  constructor(result: T, cause: unknown) {
     super(`The database did not answer COMMIT: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = "CommitUnknown";
+    // Not enumerable: a logged error must not carry a whole batch's outcome.
+    Object.defineProperty(this, "result", { value: result, enumerable: false });
   }
 }
 

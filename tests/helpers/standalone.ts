@@ -1,5 +1,5 @@
 import { execSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -8,10 +8,29 @@ import path from "node:path";
 const ROOT = path.join(import.meta.dirname, "../..");
 const ENTRY = path.join(ROOT, "lib/server/standalone-entry.mjs");
 
-/** Builds the app once if no standalone build is there (integration tests may run before the e2e build). */
-export function ensureBuilt(): void {
-  if (existsSync(path.join(ROOT, ".next/standalone/server.js"))) return;
-  execSync("npm run build", { cwd: ROOT, stdio: "inherit" });
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== "generated") t = Math.max(t, newest(p));
+    } else t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds the standalone server (and copies its static files next to it, as `npm start` does)
+ * when it is missing or older than the code: integration tests and benchmarks may run before
+ * the e2e build, and a stale build would test yesterday's server.
+ */
+export function ensureBuilt(log?: (s: string) => void): void {
+  const server = path.join(ROOT, ".next/standalone/server.js");
+  const files = ["proxy.ts", "instrumentation.ts", "next.config.mjs"].map((f) => path.join(ROOT, f)).filter((f) => existsSync(f));
+  const code = Math.max(newest(path.join(ROOT, "app")), newest(path.join(ROOT, "lib")), ...files.map((f) => statSync(f).mtimeMs));
+  if (existsSync(server) && code <= statSync(server).mtimeMs) return;
+  log?.("building the standalone server (npm run build)…");
+  execSync("npm run build && cp -r public .next/standalone/ && cp -r .next/static .next/standalone/.next/", { cwd: ROOT, stdio: log ? "ignore" : "inherit" });
 }
 
 export async function freePort(): Promise<number> {

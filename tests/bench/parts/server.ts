@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, statSync, readdirSync } from "node:fs";
-import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 // The built standalone server, started on its own port and database for one benchmark part,
@@ -10,25 +9,8 @@ import path from "node:path";
 const ROOT = path.join(import.meta.dirname, "../../..");
 export const BENCH_TOKEN = "bench-admin-token-0123456789";
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== "generated") t = Math.max(t, newest(p));
-    } else t = Math.max(t, statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 /** Builds the standalone server when it is missing or older than the code. */
-export function ensureBuilt(log: (s: string) => void): void {
-  const server = path.join(ROOT, ".next/standalone/server.js");
-  const stale = !existsSync(server) || Math.max(newest(path.join(ROOT, "app")), newest(path.join(ROOT, "lib"))) > statSync(server).mtimeMs;
-  if (!stale) return;
-  log("building the standalone server (npm run build)…");
-  execSync("npm run build && cp -r public .next/standalone/ && cp -r .next/static .next/standalone/.next/", { cwd: ROOT, stdio: "ignore" });
-}
+export { ensureBuilt } from "../../helpers/standalone";
 
 export type Server = { url: string; proc: ChildProcess; cpuSeconds: () => number; rssMb: () => number; stop: () => Promise<void> };
 
