@@ -121,6 +121,8 @@ export type RunSummary = {
   waits: { vip: WaitSummary; regular: WaitSummary };
   actors: { vendors: number; customers: number };
   config: RunConfig | null;
+  /** How far off the sell-out forecast was when 25 %, 50 % and 75 % were sold (+ = it said too late), for runs that sold out. */
+  forecast: { fraction: number; atMs: number; forecastMs: number; errorMs: number }[];
 };
 
 export type AuditCheck = { name: string; ok: boolean; detail: string; examples?: string[] };

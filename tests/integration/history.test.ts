@@ -15,6 +15,8 @@ let lib: {
   logs: typeof import("../../app/api/events/[id]/logs/route");
   tickets: typeof import("../../app/api/events/[id]/tickets/route");
   purchases: typeof import("../../app/api/events/[id]/purchases/route");
+  runs: typeof import("../../app/api/events/[id]/runs/route");
+  analytics: typeof import("../../app/api/events/[id]/analytics/route");
 };
 let soldOut: number;
 
@@ -45,6 +47,8 @@ before(async () => {
     logs: await import("../../app/api/events/[id]/logs/route"),
     tickets: await import("../../app/api/events/[id]/tickets/route"),
     purchases: await import("../../app/api/events/[id]/purchases/route"),
+    runs: await import("../../app/api/events/[id]/runs/route"),
+    analytics: await import("../../app/api/events/[id]/analytics/route"),
   };
   soldOut = await event();
   await sellOut(soldOut);
@@ -165,11 +169,57 @@ describe("log pages", () => {
   });
 });
 
+describe("run history and analytics", () => {
+  it("summarises a sold-out run from its rows, and keeps it after a reset", async () => {
+    type Runs = { runs: import("../../lib/contracts/history").RunSummary[] };
+    const before = ((await (await call(lib.runs, soldOut)).json()) as Runs).runs;
+    assert.equal(before.length, 1);
+    const r1 = before[0];
+    assert.equal(r1.run, 1);
+    assert.deepEqual([r1.released, r1.sold], [3_000, 3_000]);
+    assert.ok(r1.startedAt && r1.soldOutAt && r1.endedAt === r1.soldOutAt);
+    assert.equal(r1.timeToSellOutMs, Date.parse(r1.soldOutAt) - Date.parse(r1.startedAt));
+    assert.ok(r1.averageSaleRate! > 0 && r1.peakSaleRate! >= 0.9 * r1.averageSaleRate!, `peak ${r1.peakSaleRate} vs average ${r1.averageSaleRate}`);
+    assert.deepEqual(r1.config, { totalTickets: 3_000, maxTicketCapacity: 40, ticketReleaseRate: 2_000, customerRetrievalRate: 400, vendors: 4, customers: 8, vipCustomers: 2 });
+    assert.deepEqual(r1.actors, { vendors: 4, customers: 8 });
+    const [{ vipServed, regularServed }] = await rows<{ vipServed: number; regularServed: number }>(
+      "SELECT SUM(vip AND status = 'COMPLETED') AS vipServed, SUM(NOT vip AND status = 'COMPLETED') AS regularServed FROM Purchase WHERE eventId = ?",
+      [soldOut],
+    );
+    assert.deepEqual([r1.waits.vip.served, r1.waits.regular.served], [Number(vipServed), Number(regularServed)]);
+    assert.ok(r1.waits.regular.medianMs !== null && r1.waits.regular.p95Ms! >= r1.waits.regular.medianMs);
+    assert.deepEqual(r1.forecast.map((f) => f.fraction), [0.25, 0.5, 0.75]);
+
+    await lib.control.resetEvent(soldOut);
+    const after = ((await (await call(lib.runs, soldOut)).json()) as Runs).runs;
+    assert.deepEqual(after.map((r) => [r.run, r.current, r.sold]), [[1, false, 3_000], [2, true, 0]]);
+    assert.equal(after[1].startedAt, null, "run 2 has not started");
+    const one = ((await (await call(lib.runs, soldOut, "?run=1")).json()) as Runs).runs;
+    assert.deepEqual(one, [{ ...after[0] }]);
+  });
+
+  it("charts a run by time bucket: cumulative counts end at the totals, the pool stays within capacity", async () => {
+    const a = (await (await call(lib.analytics, soldOut, "?run=1")).json()) as import("../../lib/contracts/analytics").Analytics;
+    assert.ok(a.points.length > 1 && a.points.length <= 300, `${a.points.length} points`);
+    const last = a.points[a.points.length - 1];
+    assert.deepEqual([last.cumulativeReleased, last.cumulativeSold, last.pool], [3_000, 3_000, 0]);
+    assert.equal(a.points.reduce((s, p) => s + p.released, 0), 3_000);
+    assert.ok(a.points.every((p) => p.pool >= 0 && p.pool <= 40));
+    assert.equal(a.topVendors.reduce((s, v) => s + v.tickets, 0), 3_000, "four vendors, all listed");
+    assert.equal(a.topBuyers.length, 8);
+    assert.equal(a.topBuyers.reduce((s, v) => s + v.tickets, 0), 3_000);
+    assert.equal(a.forecastMs, a.soldOutMs);
+    assert.ok(a.waitHistogram.reduce((s, h) => s + h.vip + h.regular, 0) > 0);
+  });
+});
+
 describe("bad input is a 4xx with a message, never a 500", () => {
-  const cases: [string, Route | "logs" | "tickets" | "purchases", string | number, string, number][] = [
+  const cases: [string, Route | "logs" | "tickets" | "purchases" | "runs" | "analytics", string | number, string, number][] = [
     ["an unknown event", "logs", 999_999, "", 404],
     ["an id that is not one", "tickets", "abc", "", 404],
     ["an unknown run", "tickets", -1, "?run=7", 404],
+    ["an unknown run's summary", "runs", -1, "?run=9", 404],
+    ["an unknown run's charts", "analytics", -1, "?run=9", 404],
     ["run zero", "purchases", -1, "?run=0", 400],
     ["an unknown kind", "logs", -1, "?kind=SOLD,BOGUS", 400],
     ["vip that is not a flag", "logs", -1, "?vip=maybe", 400],
