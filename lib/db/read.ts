@@ -61,3 +61,29 @@ export async function* streamRows<T>(sql: string, values: unknown[] = []): Async
     else conn.destroy();
   }
 }
+
+export type Reader = <T>(sql: string, values?: unknown[]) => Promise<T[]>;
+
+/**
+ * Runs `body`'s reads in one read-only transaction with a consistent snapshot, so that rows a
+ * running sale writes meanwhile cannot make two of its reads disagree (the audit's checks).
+ */
+export async function readSnapshot<T>(body: (read: Reader) => Promise<T>): Promise<T> {
+  const conn = await connection();
+  const run = <R>(sql: string, values: unknown[] = []) => new Promise<R[]>((resolve, reject) => conn.query(sql, values, (err, rows) => (err ? reject(err) : resolve(rows as R[]))));
+  let broken = false;
+  try {
+    await run("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    await run("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    return await body(run);
+  } catch (err) {
+    broken = true;
+    throw err;
+  } finally {
+    if (broken) conn.destroy();
+    else {
+      await run("COMMIT").catch(() => undefined);
+      conn.release();
+    }
+  }
+}
