@@ -1,6 +1,7 @@
 import "server-only";
 import mysql from "mysql2";
 import { env } from "@/lib/platform/env";
+import { timeQuery } from "@/lib/platform/metrics";
 import { dropSingleton, singleton } from "@/lib/platform/singleton";
 import { parseDatabaseUrl } from "./url";
 
@@ -41,7 +42,14 @@ function connection(): Promise<Conn> {
 
 /** One read statement's rows (values bound by the driver). */
 export function readRows<T>(sql: string, values: unknown[] = []): Promise<T[]> {
-  return new Promise((resolve, reject) => pool().query(sql, values, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  const done = timeQuery("read");
+  return new Promise((resolve, reject) =>
+    pool().query(sql, values, (err, rows) => {
+      done();
+      if (err) reject(err);
+      else resolve(rows as T[]);
+    }),
+  );
 }
 
 /**

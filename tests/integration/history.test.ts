@@ -169,6 +169,33 @@ describe("log pages", () => {
   });
 });
 
+describe("metrics", () => {
+  it("reports tickets, pool and queue per event, waits, batches, queries and the process in Prometheus text", async () => {
+    const { GET } = await import("../../app/api/metrics/route");
+    const res = await GET(new Request("http://localhost/api/metrics"), {});
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    const value = (name: string) => {
+      const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+      assert.ok(line, `${name} is reported`);
+      return Number(line.split(" ")[1]);
+    };
+    assert.equal(value(`ticketing_tickets_sold{event="${soldOut}"}`), 3_000);
+    assert.equal(value(`ticketing_tickets_released{event="${soldOut}"}`), 3_000);
+    assert.equal(value(`ticketing_pool_tickets{event="${soldOut}"}`), 0);
+    assert.ok(value('ticketing_purchase_wait_seconds_count{class="regular"}') > 0);
+    assert.ok(value('ticketing_purchase_wait_seconds_count{class="vip"}') > 0);
+    assert.ok(value("ticketing_batch_duration_seconds_count") > 10);
+    assert.ok(value('ticketing_db_query_seconds_count{pool="hot"}') > 10);
+    assert.ok(value('ticketing_db_query_seconds_count{pool="read"}') > 0);
+    assert.equal(value("ticketing_sse_clients"), 0);
+    assert.ok(value("process_resident_memory_bytes") > 0);
+    // The stopped live event of the pagination test keeps its real buyers' queue: reported per class.
+    assert.match(text, /ticketing_queue_depth\{event="\d+",class="vip"\} \d+/);
+  });
+});
+
 describe("run history and analytics", () => {
   it("summarises a sold-out run from its rows, and keeps it after a reset", async () => {
     type Runs = { runs: import("../../lib/contracts/history").RunSummary[] };
