@@ -82,3 +82,24 @@ export type Analytics = {
   soldOutMs: number | null;
   queryMs: number;
 };
+
+/** A count of sold tickets seen at a moment (ms). */
+export type SoldSample = { at: number; sold: number };
+
+/** Samples older than this are dropped: the live forecast follows the recent sale rate. */
+export const FORECAST_WINDOW_MS = 15_000;
+
+/**
+ * The live forecast of the dashboard: how long until the last ticket sells, at the rate of the
+ * last FORECAST_WINDOW_MS (at least 2 s of samples); null while that cannot be told.
+ */
+export function remainingFromSamples(samples: SoldSample[], total: number): number | null {
+  if (samples.length < 2) return null;
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (last.sold >= total) return 0;
+  const span = last.at - first.at;
+  const sold = last.sold - first.sold;
+  if (span < 2_000 || sold <= 0) return null;
+  return ((total - last.sold) * span) / sold;
+}

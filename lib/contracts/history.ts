@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOG_KINDS, type LogKind } from "./log";
+import { LOG_KINDS, type LogEntry, type LogKind } from "./log";
 
 // The read side of an event's history (DESIGN §6): the query strings of the log, ticket and
 // purchase endpoints, and the shapes of run summaries, analytics and the audit report. One
@@ -159,3 +159,6 @@ export type PurchaseRecord = {
 export const PURCHASE_COLUMNS = ["purchaseId", "run", "buyer", "vip", "quantity", "tickets", "source", "status", "requestedAt", "completedAt", "waitMs"] as const satisfies readonly (keyof PurchaseRecord)[];
 
 export const LOG_COLUMNS = ["id", "run", "kind", "actor", "vip", "ticketId", "lastTicketId", "tickets", "message", "released", "sold", "available", "at"] as const;
+
+/** A page of log rows: `nextCursor` continues it; the first page newest first also gives `tailCursor`, to follow new rows (order=asc). */
+export type LogPage = { entries: LogEntry[]; nextCursor: string | null; hasMore: boolean; tailCursor?: string };

@@ -1,5 +1,5 @@
 import "server-only";
-import type { LogFilters, LogQuery } from "@/lib/contracts/history";
+import type { LogFilters, LogPage, LogQuery } from "@/lib/contracts/history";
 import { PAGE_SIZE } from "@/lib/contracts/history";
 import type { LogEntry } from "@/lib/contracts/log";
 import { readRows, streamRows } from "@/lib/db/read";
@@ -36,7 +36,6 @@ function filtersOf(q: LogQuery): LogFilters {
   return { kind: q.kind, actor: q.actor, vip: q.vip, run: q.run, from: q.from, to: q.to, text: q.text };
 }
 
-export type LogPage = { entries: LogEntry[]; nextCursor: string | null; hasMore: boolean };
 
 /** One page of the event's log rows matching the filters, newest first unless `order` is asc. */
 export async function logPage(eventId: number, q: LogQuery): Promise<LogPage> {
@@ -60,7 +59,9 @@ export async function logPage(eventId: number, q: LogQuery): Promise<LogPage> {
   // Oldest first, the end of the rows is only where they stand now: the cursor stays, so a
   // client tails the log by asking again with it. Newest first, the end is the end.
   const nextCursor = hasMore || order === "asc" ? encodeCursor({ after, scope }) : null;
-  return { entries, nextCursor, hasMore };
+  // The first page, newest first, also says where to follow from: a cursor for the rows that come after it.
+  const tailCursor = order === "desc" && q.cursor === undefined ? encodeCursor({ after: entries.length ? BigInt(entries[0].id) : 0n, scope: cursorScope(eventId, filters, "asc") }) : undefined;
+  return { entries, nextCursor, hasMore, ...(tailCursor ? { tailCursor } : {}) };
 }
 
 /** Every log row matching the filters, oldest first, streamed from a cursor over the result set. */
