@@ -53,7 +53,7 @@ export function PoolChart({ a }: { a: Analytics }) {
       <LineChart data={a.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         {timeAxis(last?.t ?? 0)}
-        <YAxis domain={[0, Math.max(a.maxTicketCapacity, 1)]} tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={72} />
+        <YAxis domain={[0, Math.max(a.maxTicketCapacity, 1)]} tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={88} />
         <Tooltip labelFormatter={tooltipTime} formatter={(v) => [`${formatCount(Number(v))} tickets`, "in the pool"]} />
         <Legend verticalAlign="top" />
         <ReferenceLine y={a.maxTicketCapacity} stroke={COLOURS.capacity} strokeDasharray="6 4" label={{ value: "capacity", position: "insideTopRight" }} />
@@ -79,7 +79,7 @@ export function CumulativeChart({ a }: { a: Analytics }) {
       <LineChart data={a.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         {timeAxis(max)}
-        <YAxis domain={[0, Math.max(a.totalTickets, 1)]} tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={72} />
+        <YAxis domain={[0, Math.max(a.totalTickets, 1)]} tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={88} />
         <Tooltip labelFormatter={tooltipTime} formatter={(v, name) => [`${formatCount(Number(v))} tickets`, name]} />
         <Legend verticalAlign="top" />
         <ReferenceLine y={a.totalTickets} stroke={COLOURS.capacity} strokeDasharray="6 4" label={{ value: "total", position: "insideTopRight" }} />
@@ -98,7 +98,7 @@ export function RateChart({ a }: { a: Analytics }) {
       <LineChart data={a.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         {timeAxis(last?.t ?? 0)}
-        <YAxis tickFormatter={formatCount} label={{ value: "tickets/s", angle: -90, position: "insideLeft" }} width={72} />
+        <YAxis tickFormatter={formatCount} label={{ value: "tickets/s", angle: -90, position: "insideLeft" }} width={88} />
         <Tooltip labelFormatter={tooltipTime} formatter={(v, name) => [`${formatRate(Number(v))} tickets/s`, name]} />
         <Legend verticalAlign="top" />
         <Line type="linear" dataKey="releaseRate" name="release rate" stroke={COLOURS.released} dot={false} isAnimationActive={false} strokeWidth={2} />
@@ -115,7 +115,7 @@ export function WaitChart({ a }: { a: Analytics }) {
       <LineChart data={a.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         {timeAxis(last?.t ?? 0)}
-        <YAxis tickFormatter={formatCount} label={{ value: "wait (ms)", angle: -90, position: "insideLeft" }} width={72} />
+        <YAxis tickFormatter={formatCount} label={{ value: "wait (ms)", angle: -90, position: "insideLeft" }} width={88} />
         <Tooltip labelFormatter={tooltipTime} formatter={(v, name) => [v === null || v === undefined ? "none served" : formatDuration(Number(v)), name]} />
         <Legend verticalAlign="top" />
         <Line type="linear" dataKey="vipMedianMs" name="VIP median" stroke={COLOURS.vip} dot={false} isAnimationActive={false} strokeWidth={2} connectNulls />
@@ -134,7 +134,7 @@ export function WaitHistogram({ a }: { a: Analytics }) {
       <BarChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="label" label={{ value: "wait up to", position: "insideBottom", offset: -4 }} height={44} />
-        <YAxis tickFormatter={formatCount} label={{ value: "purchases", angle: -90, position: "insideLeft" }} width={72} />
+        <YAxis tickFormatter={formatCount} label={{ value: "purchases", angle: -90, position: "insideLeft" }} width={88} />
         <Tooltip formatter={(v, name) => [`${formatCount(Number(v))} purchases`, name]} />
         <Legend verticalAlign="top" />
         <Bar dataKey="vip" name="VIP" fill={COLOURS.vip} isAnimationActive={false} />
@@ -150,7 +150,7 @@ export function TopChart({ id, title, rows, unit }: { id: string; title: string;
       <BarChart data={rows} layout="vertical" margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis type="number" tickFormatter={formatCount} label={{ value: "tickets", position: "insideBottom", offset: -4 }} height={44} />
-        <YAxis type="category" dataKey="name" width={120} />
+        <YAxis type="category" dataKey="name" width={150} interval={0} />
         <Tooltip formatter={(v) => [`${formatCount(Number(v))} tickets`, "tickets"]} />
         <Legend verticalAlign="top" />
         <Bar dataKey="tickets" name="tickets" fill={COLOURS.released} isAnimationActive={false} />

@@ -30,7 +30,7 @@ export function RunOverlay({ a, b }: { a: Analytics; b: Analytics }) {
                 <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
                   <CartesianGrid strokeDasharray="3 3" />
                   <XAxis dataKey="t" type="number" domain={[0, max]} tickFormatter={(v: number) => formatRate(v / 1000)} label={{ value: "time since the run's start (s)", position: "insideBottom", offset: -4 }} height={44} allowDuplicatedCategory={false} />
-                  <YAxis tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={72} />
+                  <YAxis tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={88} />
                   <Tooltip labelFormatter={(l) => `${formatRate(Number(l) / 1000)} s after the start`} formatter={(v, name) => [`${formatCount(Number(v))} tickets`, name]} />
                   <Legend verticalAlign="top" />
                   <Line data={a.points} type="linear" dataKey={c.key} name={`run ${a.run}`} stroke="#2f5bd3" dot={false} isAnimationActive={false} strokeWidth={2} />
