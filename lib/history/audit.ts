@@ -91,8 +91,8 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
       `SELECT level AS high, MIN(level) OVER () AS low, at FROM (
          SELECT at, SUM(d) OVER (ORDER BY at) AS level FROM (
            SELECT at, SUM(d) AS d FROM (
-             SELECT releasedAt AS at, 1 AS d FROM Ticket WHERE eventId = ? AND run = ?
-             UNION ALL SELECT soldAt, -1 FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL) moves
+             SELECT releasedAt AS at, COUNT(*) AS d FROM Ticket WHERE eventId = ? AND run = ? GROUP BY releasedAt
+             UNION ALL SELECT soldAt, -COUNT(*) FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL GROUP BY soldAt) moves
            GROUP BY at) steps) levels
        ORDER BY level DESC, at LIMIT 1`,
       [...where, ...where],

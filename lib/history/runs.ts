@@ -42,7 +42,7 @@ async function forecastErrors(eventId: number, w: RunWindow, total: number, sold
 async function peakRate(eventId: number, run: number, start: number | null, end: number): Promise<number | null> {
   if (start === null) return null;
   const seconds = await readRows<{ s: number; n: number }>(
-    "SELECT FLOOR(TIMESTAMPDIFF(MICROSECOND, ?, soldAt) / 1000000) AS s, COUNT(*) AS n FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL GROUP BY s",
+    "SELECT FLOOR(TIMESTAMPDIFF(MICROSECOND, ?, at) / 1000000) AS s, SUM(n) AS n FROM (SELECT soldAt AS at, COUNT(*) AS n FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL GROUP BY soldAt) moves GROUP BY s",
     [new Date(start), eventId, run],
   );
   let peak = 0;
