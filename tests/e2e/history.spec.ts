@@ -112,3 +112,32 @@ test("the runs page compares two runs, and the dashboard's Audit button shows th
   await expect(compare.getByRole("row", { name: /Configuration/ })).toContainText("3,000 tickets, pool 60");
   await expect(page.getByTestId("overlay-sold").locator("path.recharts-line-curve")).toHaveCount(1);
 });
+
+test("the logs page tails a running sale live", async ({ page, request }) => {
+  const res = await request.post("/api/events", { data: { name: "E2E tail", totalTickets: 200_000, maxTicketCapacity: 100, ticketReleaseRate: 20, customerRetrievalRate: 5, vendors: 2, customers: 4, vipCustomers: 1 } });
+  const { id } = (await res.json()) as { id: number };
+  await request.post(`/api/events/${id}/start`);
+  try {
+    await page.goto(`/events/${id}/logs`);
+    await expect(page.getByLabel("Follow new rows (live tail)")).toBeChecked();
+    const top = page.getByTestId("log-viewport").locator(".log-line").first();
+    const first = Number(await top.getAttribute("data-id"));
+    await expect.poll(async () => Number(await top.getAttribute("data-id")), { timeout: 15_000 }).toBeGreaterThan(first);
+    // Every row the tail added is a real row of the log, in order, with none missed.
+    const shown = (await page.getByTestId("log-viewport").locator(".log-line").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-id"))))).slice(0, 10);
+    const api = (await (await request.get(`/api/events/${id}/logs?limit=1000&order=asc`)).json()) as { entries: { id: string }[] };
+    const ids = api.entries.map((e) => Number(e.id));
+    const at = ids.indexOf(shown[0]);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(shown).toEqual(ids.slice(Math.max(0, at - 9), at + 1).reverse());
+  } finally {
+    await request.post(`/api/events/${id}/stop`);
+  }
+});
+
+test("an unknown run's analytics is a not-found page", async ({ page, request }) => {
+  const res = await request.post("/api/events", { data: { name: "E2E no run", totalTickets: 10, maxTicketCapacity: 5, ticketReleaseRate: 1, customerRetrievalRate: 1 } });
+  const { id } = (await res.json()) as { id: number };
+  const answer = await page.goto(`/events/${id}/analytics?run=5`);
+  expect(answer?.status()).toBe(404);
+});
