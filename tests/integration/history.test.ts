@@ -157,6 +157,36 @@ describe("log pages", () => {
     assert.deepEqual(got, all.map((r) => Number(r.id)));
   });
 
+  it("finds rare matches among many rows in short requests, each looking at a bounded stretch of the log", async () => {
+    const id = await event({ name: "Long log" });
+    await t.sql.query(
+      `INSERT INTO EventLog (eventId, run, kind, actor, message, released, sold, available)
+       SELECT ?, 1, 'RELEASED', 'Vendor 1', IF(n IN (7, 25000, 49000), CONCAT('the needle ', n), CONCAT('hay ', n)), 0, 0, 0
+         FROM (SELECT a.i * 10000 + b.i * 1000 + c.i * 100 + d.i * 10 + e.i AS n FROM
+           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4) a,
+           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b,
+           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) c,
+           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) d,
+           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) e) numbers`,
+      [id],
+    );
+    const needles = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND message LIKE 'the needle%' ORDER BY id DESC", [id]);
+    assert.equal(needles.length, 3);
+    for (const order of ["desc", "asc"] as const) {
+      const got: number[] = [];
+      let cursor: string | null = null;
+      let requests = 0;
+      do {
+        const page = (await (await call(lib.logs, id, `?text=needle&order=${order}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`)).json()) as { entries: { id: string }[]; nextCursor: string | null; hasMore: boolean };
+        got.push(...page.entries.map((e) => Number(e.id)));
+        cursor = page.hasMore ? page.nextCursor : null;
+        requests++;
+      } while (cursor && requests < 20);
+      assert.deepEqual(got, order === "desc" ? needles.map((r) => Number(r.id)) : needles.map((r) => Number(r.id)).reverse(), order);
+      assert.ok(requests >= 3, `${order}: 50,000 rows are searched in bounded stretches (${requests} requests)`);
+    }
+  });
+
   it("filters by text, actor and time range", async () => {
     const [first] = await rows<{ actor: string; createdAt: Date }>("SELECT actor, createdAt FROM EventLog WHERE eventId = ? AND kind = 'RELEASED' ORDER BY id LIMIT 1", [soldOut]);
     const byActor = (await (await call(lib.logs, soldOut, `?actor=${encodeURIComponent(first.actor)}&limit=1000`)).json()) as { entries: { actor: string }[] };

@@ -57,9 +57,17 @@ export function LogsView({ eventId, currentRun, filters, first, problem, running
     if (!cursor || loading) return;
     setLoading(true);
     try {
-      const page = await fetchPage({ cursor, limit: "500" });
-      setRows((r) => [...r, ...page.entries]);
-      setCursor(page.nextCursor);
+      // A rare filter may take several short requests to find a page's worth (each looks at a
+      // bounded stretch of the log); keep asking, a few times per scroll.
+      let next: string | null = cursor;
+      let found = 0;
+      for (let round = 0; round < 10 && next && found < 100; round++) {
+        const page = await fetchPage({ cursor: next, limit: "500" });
+        found += page.entries.length;
+        if (page.entries.length) setRows((r) => [...r, ...page.entries]);
+        next = page.nextCursor;
+      }
+      setCursor(next);
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -170,7 +178,7 @@ export function LogsView({ eventId, currentRun, filters, first, problem, running
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} disabled={tail === null} /> Follow new rows (live tail)
         </label>
         <span className="muted" role="status" aria-live="polite" data-testid="log-count">
-          {formatCount(rows.length)} rows loaded{cursor ? ", scroll for older" : ", all loaded"}
+          {formatCount(rows.length)} rows loaded{cursor ? (rows.length ? ", scroll for older" : ", none yet among the newest rows searched") : ", all loaded"}
           {loading ? " · loading…" : ""}
         </span>
         {cursor && (
@@ -184,7 +192,7 @@ export function LogsView({ eventId, currentRun, filters, first, problem, running
           {error}
         </p>
       )}
-      {rows.length === 0 ? (
+      {rows.length === 0 && !cursor ? (
         <div className="empty-state card">
           <p className="empty-title">No log rows match</p>
           <p className="muted">Change or clear the filters.</p>
