@@ -90,20 +90,45 @@ describe("exports", () => {
   });
 
   it("streams every purchase with the tickets it holds", async () => {
-    const db = await rows<{ publicId: string; quantity: number; status: string; waitMs: number | null; tickets: number }>(
-      "SELECT p.publicId, p.quantity, p.status, p.waitMs, (SELECT COUNT(*) FROM Ticket t WHERE t.purchaseId = p.id) AS tickets FROM Purchase p WHERE p.eventId = ? ORDER BY p.run, p.completedAt, p.id",
+    const db = await rows<{ publicId: string; run: number; buyer: string; vip: number; quantity: number; source: string; status: string; requestedAt: Date; completedAt: Date | null; waitMs: number | null; tickets: number }>(
+      "SELECT p.*, (SELECT COUNT(*) FROM Ticket t WHERE t.purchaseId = p.id) AS tickets FROM Purchase p WHERE p.eventId = ? ORDER BY p.run, p.completedAt, p.id",
       [soldOut],
     );
     const res = await call(lib.purchases, soldOut, "?format=ndjson");
+    assert.equal(res.headers.get("content-type"), "application/x-ndjson; charset=utf-8");
     const got = (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l));
-    assert.equal(got.length, db.length);
     assert.ok(got.length > 10);
     assert.deepEqual(
-      got.map((p) => [p.purchaseId, p.quantity, p.status, p.waitMs, p.tickets]),
-      db.map((p) => [p.publicId, p.quantity, p.status, p.waitMs, Number(p.tickets)]),
+      got,
+      db.map((p) => ({ purchaseId: p.publicId, run: p.run, buyer: p.buyer, vip: Boolean(p.vip), quantity: p.quantity, tickets: Number(p.tickets), source: p.source, status: p.status, requestedAt: iso(p.requestedAt), completedAt: iso(p.completedAt), waitMs: p.waitMs })),
     );
     assert.equal(got.reduce((s, p) => s + p.tickets, 0), 3_000);
     assert.ok(got.every((p) => (p.status === "COMPLETED" ? p.tickets === p.quantity : p.tickets < p.quantity)));
+  });
+
+  it("streams the log as ndjson, row for row", async () => {
+    const db = await rows<{ id: number; run: number; kind: string; actor: string; vip: number; ticketId: number | null; lastTicketId: number | null; tickets: number; message: string; released: number; sold: number; available: number; createdAt: Date }>(
+      "SELECT * FROM EventLog WHERE eventId = ? ORDER BY id",
+      [soldOut],
+    );
+    const got = (await (await call(lib.logs, soldOut, "?format=ndjson")).text()).trimEnd().split("\n").map((l) => JSON.parse(l));
+    const str = (v: number | null) => (v === null ? null : String(v));
+    assert.deepEqual(
+      got,
+      db.map((r) => ({ id: String(r.id), run: r.run, kind: r.kind, actor: r.actor, vip: Boolean(r.vip), ticketId: str(r.ticketId), lastTicketId: str(r.lastTicketId), tickets: r.tickets, message: r.message, released: r.released, sold: r.sold, available: r.available, at: iso(r.createdAt) })),
+    );
+  });
+
+  it("gives its database connection back when a download is abandoned", async () => {
+    // Ten abandoned downloads on a pool of four: each must close its cursor's connection.
+    for (let i = 0; i < 10; i++) {
+      const res = await call(lib.tickets, soldOut, "?format=csv");
+      const reader = res.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+    }
+    const whole = await (await call(lib.tickets, soldOut, "?format=ndjson")).text();
+    assert.equal(whole.trimEnd().split("\n").length, 3_000);
   });
 
   it("streams the log as csv in id order", async () => {
