@@ -12,7 +12,7 @@ import { useLiveRefresh } from "../_history/use-live-refresh";
 // hundred thousand loaded rows scroll as one page does), and a live tail that adds new rows at
 // the top while "Follow new rows" is on.
 
-const ROW_PX = 32;
+const ROW_PX = 40;
 const OVERSCAN = 10;
 const VIEW_PX = 560;
 /** Loaded rows at most: past this the tail drops the oldest rows it holds (the pages still reach them). */
@@ -211,7 +211,7 @@ export function LogsView({ eventId, currentRun, filters, first, problem, running
                   {r.vip ? " (VIP)" : ""}
                 </span>
                 <span className="log-text">
-                  <span className="muted">#{r.id} · run {r.run} · </span>
+                  <span className="muted log-meta-prefix">#{r.id} · run {r.run} · </span>
                   {r.message}
                 </span>
               </div>
