@@ -121,8 +121,13 @@ export type RunSummary = {
   waits: { vip: WaitSummary; regular: WaitSummary };
   actors: { vendors: number; customers: number };
   config: RunConfig | null;
-  /** How far off the sell-out forecast was when 25 %, 50 % and 75 % were sold (+ = it said too late), for runs that sold out. */
-  forecast: { fraction: number; atMs: number; forecastMs: number; errorMs: number }[];
+  /**
+   * How far off the sell-out forecasts were when 25 %, 50 % and 75 % were sold (+ = they said
+   * too late), for runs that sold out: `forecastMs`/`errorMs` for the average rate since the
+   * start (the analytics page's), `recentForecastMs`/`recentErrorMs` for the rate of the last
+   * 15 s (the dashboard's); all in ms from the run's start.
+   */
+  forecast: { fraction: number; atMs: number; forecastMs: number; errorMs: number; recentForecastMs: number | null; recentErrorMs: number | null }[];
 };
 
 export type AuditCheck = { name: string; ok: boolean; detail: string; examples?: string[] };

@@ -1,5 +1,5 @@
 import "server-only";
-import { forecastSellOut } from "@/lib/contracts/analytics";
+import { FORECAST_WINDOW_MS, forecastSellOut, remainingFromSamples } from "@/lib/contracts/analytics";
 import type { RunSummary, WaitSummary } from "@/lib/contracts/history";
 import { readRows } from "@/lib/db/read";
 import { historyEvent } from "./scope";
@@ -32,8 +32,23 @@ async function forecastErrors(eventId: number, w: RunWindow, total: number, sold
     const k = Math.max(1, Math.ceil(fraction * total));
     const [row] = await readRows<{ at: Date }>("SELECT soldAt AS at FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL ORDER BY soldAt, id LIMIT 1 OFFSET ?", [eventId, w.run, k - 1]);
     if (!row) continue;
-    const forecast = forecastSellOut({ startedAt: start, now: row.at.getTime(), sold: k, total });
-    if (forecast !== null) out.push({ fraction, atMs: row.at.getTime() - start, forecastMs: Math.round(forecast - start), errorMs: Math.round(forecast - actual) });
+    const at = row.at.getTime();
+    const forecast = forecastSellOut({ startedAt: start, now: at, sold: k, total });
+    // The dashboard's forecast, as it stood then: the sales of the last FORECAST_WINDOW_MS.
+    const from = Math.max(start, at - FORECAST_WINDOW_MS);
+    const [{ n }] = await readRows<{ n: number }>("SELECT COUNT(*) AS n FROM Ticket WHERE eventId = ? AND run = ? AND soldAt > ? AND soldAt <= ?", [eventId, w.run, new Date(from), row.at]);
+    const remaining = remainingFromSamples([{ at: from, sold: k - Number(n) }, { at, sold: k }], total);
+    const recent = remaining === null ? null : at + remaining;
+    if (forecast !== null) {
+      out.push({
+        fraction,
+        atMs: at - start,
+        forecastMs: Math.round(forecast - start),
+        errorMs: Math.round(forecast - actual),
+        recentForecastMs: recent === null ? null : Math.round(recent - start),
+        recentErrorMs: recent === null ? null : Math.round(recent - actual),
+      });
+    }
   }
   return out;
 }

@@ -51,7 +51,9 @@ try {
   console.log(`  ${a.points.length} points of ${a.bucketMs} ms; last: ${fmt(a.points[a.points.length - 1].cumulativeSold)} sold`);
   const [summary] = await timed("run summary", () => runSummaries(id, 1));
   console.log(`  sold out after ${fmt(summary.timeToSellOutMs ?? 0)} ms; average ${fmt(summary.averageSaleRate ?? 0)}/s, peak ${fmt(summary.peakSaleRate ?? 0)}/s`);
-  for (const f of summary.forecast) console.log(`  forecast at ${f.fraction * 100} % sold (${fmt(f.atMs)} ms in): sell-out at ${fmt(f.forecastMs)} ms, off by ${f.errorMs >= 0 ? "+" : ""}${fmt(f.errorMs)} ms`);
+  for (const f of summary.forecast) {
+    console.log(`  forecast at ${f.fraction * 100} % sold (${fmt(f.atMs)} ms in): average since start says ${fmt(f.forecastMs)} ms (off by ${f.errorMs >= 0 ? "+" : ""}${fmt(f.errorMs)} ms); last 15 s says ${fmt(f.recentForecastMs ?? NaN)} ms (off by ${(f.recentErrorMs ?? 0) >= 0 ? "+" : ""}${fmt(f.recentErrorMs ?? NaN)} ms)`);
+  }
   const report = await timed("audit", () => auditRun(id, 1), 1);
   console.log(`  audit ${report.ok ? "PASSED" : "FAILED"}${report.ok ? "" : `: ${report.checks.filter((c) => !c.ok).map((c) => c.name).join("; ")}`}`);
   const first = await logPage(id, { limit: 100 });

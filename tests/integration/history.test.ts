@@ -271,6 +271,10 @@ describe("run history and analytics", () => {
     assert.deepEqual([r1.waits.vip.served, r1.waits.regular.served], [Number(vipServed), Number(regularServed)]);
     assert.ok(r1.waits.regular.medianMs !== null && r1.waits.regular.p95Ms! >= r1.waits.regular.medianMs);
     assert.deepEqual(r1.forecast.map((f) => f.fraction), [0.25, 0.5, 0.75]);
+    for (const f of r1.forecast) {
+      assert.equal(f.errorMs, f.forecastMs - r1.timeToSellOutMs!);
+      assert.ok(f.recentForecastMs === null || f.recentErrorMs === f.recentForecastMs - r1.timeToSellOutMs!);
+    }
 
     await lib.control.resetEvent(soldOut);
     const after = ((await (await call(lib.runs, soldOut)).json()) as Runs).runs;

@@ -24,6 +24,9 @@ const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace(
 const ms = (v: number | null) => (v === null ? "—" : formatDuration(v));
 const rate = (v: number | null) => (v === null ? "—" : `${formatRate(v)} tickets/s`);
 
+const signed = (v: number | null) => (v === null ? "—" : `${v >= 0 ? "+" : "−"}${formatDuration(Math.abs(v))}`);
+const forecastErrors = (errors: (number | null)[]) => (errors.length ? errors.map(signed).join(" / ") : "—");
+
 /** The rows of the comparison table: a label and how to show a run's value. */
 const FIELDS: [string, (r: RunSummary) => string][] = [
   ["Started", (r) => when(r.startedAt)],
@@ -37,7 +40,8 @@ const FIELDS: [string, (r: RunSummary) => string][] = [
   ["Regular waits: served, median / p95", (r) => `${formatCount(r.waits.regular.served)}, ${ms(r.waits.regular.medianMs)} / ${ms(r.waits.regular.p95Ms)}`],
   ["Vendors / customers", (r) => `${formatCount(r.actors.vendors)} / ${formatCount(r.actors.customers)}`],
   ["Configuration", (r) => (r.config ? `${formatCount(r.config.totalTickets)} tickets, pool ${formatCount(r.config.maxTicketCapacity)}, ${formatRate(r.config.ticketReleaseRate)} / ${formatRate(r.config.customerRetrievalRate)} tickets/s, ${r.config.vendors} vendors, ${r.config.customers} customers (${r.config.vipCustomers} VIP)` : "not recorded")],
-  ["Forecast error at 25 / 50 / 75 % sold", (r) => (r.forecast.length ? r.forecast.map((f) => `${f.errorMs >= 0 ? "+" : "−"}${formatDuration(Math.abs(f.errorMs))}`).join(" / ") : "—")],
+  ["Forecast error at 25 / 50 / 75 % sold: average rate since the start", (r) => forecastErrors(r.forecast.map((f) => f.errorMs))],
+  ["Forecast error at 25 / 50 / 75 % sold: rate of the last 15 s", (r) => forecastErrors(r.forecast.map((f) => f.recentErrorMs))],
 ];
 
 export default async function RunsPage({ params, searchParams }: Props) {
