@@ -63,7 +63,8 @@ test("the analytics page follows a running sale live", async ({ page, request })
   await expect(page.getByTestId("analytics-empty")).toBeVisible();
   await request.post(`/api/events/${id}/start`);
   try {
-    await page.goto(`/events/${id}/analytics`);
+    // The page opened before the start fills in by itself.
+    await expect(page.getByTestId("chart-cumulative")).toBeVisible({ timeout: 15_000 });
     const first = Number(await page.getByTestId("chart-cumulative").getAttribute("data-last"));
     await expect.poll(async () => Number(await page.getByTestId("chart-cumulative").getAttribute("data-last")), { timeout: 15_000 }).toBeGreaterThan(first);
     await expect(page.getByTestId("forecast")).toHaveText(/sold out in ≈ /);

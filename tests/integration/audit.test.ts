@@ -93,6 +93,18 @@ describe("the audit of an honest run", () => {
     assert.deepEqual(failing(report), [], JSON.stringify(report, null, 2));
   });
 
+  it("answers GET /api/events/{id}/audit with the same report, and 404 for an unknown run", async () => {
+    const { GET } = await import("../../app/api/events/[id]/audit/route");
+    const call = (q: string) => GET(new Request(`http://localhost/api/events/${honest}/audit${q}`), { params: Promise.resolve({ id: String(honest) }) });
+    const res = await call("?run=1");
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as AuditReport;
+    assert.equal(body.ok, true);
+    assert.deepEqual(body.checks.map((c) => c.name), (await lib.auditRun(honest, 1)).checks.map((c) => c.name));
+    assert.equal((await call("?run=4")).status, 404);
+    assert.equal((await call("?run=x")).status, 400);
+  });
+
   it("answers for an unknown event or run with exit code 2", async () => {
     assert.equal((await cli("--event", "999999")).code, 2);
     assert.equal((await cli("--event", String(honest), "--run", "5")).code, 2);

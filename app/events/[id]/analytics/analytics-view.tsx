@@ -7,9 +7,10 @@ import { useNow } from "@/app/_components/use-now";
 import { useLiveRefresh } from "../_history/use-live-refresh";
 import { CumulativeChart, PoolChart, RateChart, TopChart, WaitChart, WaitHistogram } from "./charts";
 
-// The analytics of one run, kept live while the run is the event's current one and running:
-// the aggregates are fetched again (at most once a second) whenever the live stream reports a
-// change. Everything shown is computed in MySQL by time bucket.
+// The analytics of one run, kept live while the run is the event's current one and not sold
+// out (an idle run that starts later fills in by itself): the aggregates are fetched again, at
+// most once a second, whenever the live stream reports a change. Everything shown is computed
+// in MySQL by time bucket.
 
 export function AnalyticsView({ initial, liveRun }: { initial: Analytics; liveRun: boolean }) {
   const [a, setA] = useState(initial);

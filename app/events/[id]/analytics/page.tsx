@@ -48,7 +48,7 @@ export default async function AnalyticsPage({ params, searchParams }: Props) {
         </form>
         <Downloads eventId={event.id} run={run} />
       </header>
-      <AnalyticsView key={run} initial={analytics} liveRun={run === event.run && event.status === "RUNNING"} />
+      <AnalyticsView key={run} initial={analytics} liveRun={run === event.run && event.status !== "SOLD_OUT"} />
     </div>
   );
 }
