@@ -142,3 +142,29 @@ test("an unknown run's analytics is a not-found page", async ({ page, request })
   const answer = await page.goto(`/events/${id}/analytics?run=5`);
   expect(answer?.status()).toBe(404);
 });
+
+test("the read API over HTTP: streamed exports with file names, metrics, and a 4xx for bad input", async ({ request }) => {
+  const id = await soldOutEvent(request, "E2E exports");
+  const csv = await request.get(`/api/events/${id}/tickets?format=csv&run=1`);
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-disposition"]).toBe(`attachment; filename="event-${id}-tickets-run-1.csv"`);
+  const lines = (await csv.text()).trimEnd().split("\r\n");
+  expect(lines[0]).toBe("id,run,vendorId,vendor,releasedAt,purchaseId,buyer,vip,soldAt");
+  expect(lines).toHaveLength(3_001);
+  const purchases = (await (await request.get(`/api/events/${id}/purchases?format=ndjson`)).text()).trimEnd().split("\n").map((l) => JSON.parse(l) as { tickets: number });
+  expect(purchases.reduce((s, p) => s + p.tickets, 0)).toBe(3_000);
+  const metrics = await (await request.get("/api/metrics")).text();
+  expect(metrics).toContain(`ticketing_tickets_sold{event="${id}"} 3000`);
+  for (const [path, status] of [
+    [`/api/events/${id}/tickets?format=xml`, 400],
+    [`/api/events/${id}/logs?limit=1000000000`, 400],
+    [`/api/events/${id}/logs?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`, 400],
+    [`/api/events/${id}/logs?cursor=abc.def.ghi`, 400],
+    [`/api/events/${id}/runs?run=2`, 404],
+    ["/api/events/987654/purchases", 404],
+  ] as const) {
+    const res = await request.get(path);
+    expect(res.status(), path).toBe(status);
+    expect(((await res.json()) as { error: { message: string } }).error.message.length, path).toBeGreaterThan(10);
+  }
+});
