@@ -1,7 +1,8 @@
 import "server-only";
 import { bucketFor, forecastSellOut, histogramQuantile, type Analytics, type AnalyticsPoint } from "@/lib/contracts/analytics";
 import { readRows } from "@/lib/db/read";
-import { historyEvent } from "./scope";
+import { endedRunMemo } from "./ended-runs";
+import { historyEvent, type HistoryEvent } from "./scope";
 import { runWindows } from "./window";
 
 // The analytics of one run, aggregated in MySQL by time bucket — never a ticket row in
@@ -11,6 +12,7 @@ import { runWindows } from "./window";
 // The bucket grows with the run's length so that a chart never has more than 300 points.
 
 const TOP = 10;
+const charts = endedRunMemo<Analytics>("analytics");
 
 type Count = { b: number; n: number };
 type WaitCount = { b: number; vip: number; bin: number; n: number };
@@ -21,6 +23,15 @@ export async function runAnalytics(eventId: number, run?: number): Promise<Analy
   const began = performance.now();
   const ev = await historyEvent(eventId, run);
   const r = run ?? ev.run;
+  const ended = r < ev.run ? charts.get(eventId, r) : undefined;
+  if (ended) return { ...ended, queryMs: Math.round(performance.now() - began) };
+  const result = await compute(ev, r, began);
+  if (r < ev.run) charts.set(eventId, r, result);
+  return result;
+}
+
+async function compute(ev: HistoryEvent, r: number, began: number): Promise<Analytics> {
+  const eventId = ev.id;
   const [w] = await runWindows(ev, r);
   const now = Date.now();
   const startMs = w.startedAt?.getTime() ?? null;

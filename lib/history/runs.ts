@@ -3,7 +3,10 @@ import { FORECAST_WINDOW_MS, forecastSellOut, remainingFromSamples } from "@/lib
 import type { RunSummary, WaitSummary } from "@/lib/contracts/history";
 import { readRows } from "@/lib/db/read";
 import { historyEvent } from "./scope";
+import { endedRunMemo } from "./ended-runs";
 import { runWindows, type RunWindow } from "./window";
+
+const summaries = endedRunMemo<RunSummary>("summary");
 
 // A summary of every run of an event, computed in MySQL from the rows the run left: tickets by
 // the (eventId, run, soldAt, id) index, waits by the (eventId, run, completedAt, vip, waitMs)
@@ -70,44 +73,59 @@ async function peakRate(eventId: number, run: number, start: number | null, end:
 
 export async function runSummaries(eventId: number, only?: number): Promise<RunSummary[]> {
   const ev = await historyEvent(eventId, only);
-  const runFilter = only !== undefined ? " AND run = ?" : "";
-  const values = only !== undefined ? [eventId, only] : [eventId];
+  const wanted = only !== undefined ? [only] : Array.from({ length: ev.run }, (_, i) => i + 1);
+  const known = new Map<number, RunSummary>();
+  for (const run of wanted) {
+    const kept = run < ev.run ? summaries.get(eventId, run) : undefined;
+    if (kept) known.set(run, kept);
+  }
+  const todo = wanted.filter((run) => !known.has(run));
+  if (todo.length === 0) return wanted.map((run) => known.get(run)!);
+  const runList = todo.map(() => "?").join(", ");
   const [windows, counts, vendors, customers] = await Promise.all([
     runWindows(ev, only),
-    readRows<Counts>(`SELECT run, COUNT(*) AS released, COUNT(soldAt) AS sold FROM Ticket WHERE eventId = ?${runFilter} GROUP BY run`, values),
+    readRows<Counts>(`SELECT run, COUNT(*) AS released, COUNT(soldAt) AS sold FROM Ticket WHERE eventId = ? AND run IN (${runList}) GROUP BY run`, [eventId, ...todo]),
     readRows<{ createdAt: Date; removedAt: Date | null }>("SELECT createdAt, removedAt FROM Vendor WHERE eventId = ?", [eventId]),
     readRows<{ createdAt: Date; removedAt: Date | null }>("SELECT createdAt, removedAt FROM Customer WHERE eventId = ?", [eventId]),
   ]);
   const now = Date.now();
   return Promise.all(
     windows.map(async (w): Promise<RunSummary> => {
-      const c = counts.find((x) => x.run === w.run);
-      const released = Number(c?.released ?? 0);
-      const sold = Number(c?.sold ?? 0);
-      const start = w.startedAt?.getTime() ?? null;
-      const end = w.endedAt?.getTime() ?? null;
-      const durationMs = start === null ? null : (end ?? now) - start;
-      // Actors present at any moment of the run: added before it ended, not removed before it began.
-      const during = (a: { createdAt: Date; removedAt: Date | null }) => start !== null && a.createdAt.getTime() <= (end ?? now) && (a.removedAt === null || a.removedAt.getTime() >= start);
-      const total = w.config?.totalTickets ?? ev.totalTickets;
-      const [vip, regular, forecast, peakSaleRate] = await Promise.all([waits(eventId, w.run, true), waits(eventId, w.run, false), forecastErrors(eventId, w, total, sold), peakRate(eventId, w.run, start, end ?? now)]);
-      return {
-        run: w.run,
-        current: w.run === ev.run,
-        startedAt: w.startedAt?.toISOString() ?? null,
-        endedAt: w.endedAt?.toISOString() ?? null,
-        durationMs,
-        soldOutAt: w.soldOutAt?.toISOString() ?? null,
-        timeToSellOutMs: w.soldOutAt && start !== null ? w.soldOutAt.getTime() - start : null,
-        released,
-        sold,
-        averageSaleRate: durationMs ? Math.round((sold / (durationMs / 1000)) * 100) / 100 : null,
-        peakSaleRate,
-        waits: { vip, regular },
-        actors: { vendors: vendors.filter(during).length, customers: customers.filter(during).length },
-        config: w.config,
-        forecast,
-      };
+      const ended = known.get(w.run);
+      if (ended) return ended;
+      const summary = await summarise(w);
+      if (w.run < ev.run) summaries.set(eventId, w.run, summary);
+      return summary;
     }),
   );
+
+  async function summarise(w: RunWindow): Promise<RunSummary> {
+    const c = counts.find((x) => x.run === w.run);
+    const released = Number(c?.released ?? 0);
+    const sold = Number(c?.sold ?? 0);
+    const start = w.startedAt?.getTime() ?? null;
+    const end = w.endedAt?.getTime() ?? null;
+    const durationMs = start === null ? null : (end ?? now) - start;
+    // Actors present at any moment of the run: added before it ended, not removed before it began.
+    const during = (a: { createdAt: Date; removedAt: Date | null }) => start !== null && a.createdAt.getTime() <= (end ?? now) && (a.removedAt === null || a.removedAt.getTime() >= start);
+    const total = w.config?.totalTickets ?? ev.totalTickets;
+    const [vip, regular, forecast, peakSaleRate] = await Promise.all([waits(eventId, w.run, true), waits(eventId, w.run, false), forecastErrors(eventId, w, total, sold), peakRate(eventId, w.run, start, end ?? now)]);
+    return {
+      run: w.run,
+      current: w.run === ev.run,
+      startedAt: w.startedAt?.toISOString() ?? null,
+      endedAt: w.endedAt?.toISOString() ?? null,
+      durationMs,
+      soldOutAt: w.soldOutAt?.toISOString() ?? null,
+      timeToSellOutMs: w.soldOutAt && start !== null ? w.soldOutAt.getTime() - start : null,
+      released,
+      sold,
+      averageSaleRate: durationMs ? Math.round((sold / (durationMs / 1000)) * 100) / 100 : null,
+      peakSaleRate,
+      waits: { vip, regular },
+      actors: { vendors: vendors.filter(during).length, customers: customers.filter(during).length },
+      config: w.config,
+      forecast,
+    };
+  }
 }
