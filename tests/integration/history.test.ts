@@ -167,6 +167,31 @@ describe("log pages", () => {
     assert.deepEqual(seen, inDb.map((r) => Number(r.id)), "no row missed");
   });
 
+  it("pages newest first through every row there was, exactly once, while new rows are written above", async () => {
+    const live = await event({ name: "Live, newest first", totalTickets: 200_000, maxTicketCapacity: 500, ticketReleaseRate: 300, customerRetrievalRate: 100, vendors: 3, customers: 10, vipCustomers: 3 });
+    await lib.control.startEvent(live);
+    const seen: number[] = [];
+    let top = 0;
+    try {
+      await waitFor("some log rows", async () => (await rows<{ n: number }>("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ?", [live]))[0].n >= 60);
+      let cursor: string | null = null;
+      do {
+        const res = await call(lib.logs, live, `?limit=9${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+        const page = (await res.json()) as { entries: { id: string }[]; nextCursor: string | null };
+        if (!cursor) top = Number(page.entries[0].id);
+        seen.push(...page.entries.map((e) => Number(e.id)));
+        cursor = page.nextCursor;
+        await new Promise((r) => setTimeout(r, 20));
+      } while (cursor);
+      const [{ n }] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [live, top]);
+      assert.ok(n > 0, "rows were written above the first page meanwhile");
+    } finally {
+      await lib.control.stopEvent(live);
+    }
+    const inDb = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND id <= ? ORDER BY id DESC", [live, top]);
+    assert.deepEqual(seen, inDb.map((r) => Number(r.id)));
+  });
+
   it("pages newest first through the filtered rows", async () => {
     const all = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND kind = 'SOLD' AND vip = 1 ORDER BY id DESC", [soldOut]);
     assert.ok(all.length > 3);
