@@ -82,7 +82,8 @@ export function LogsView({ eventId, currentRun, filters, first, problem, running
       for (let round = 0; round < 5 && next; round++) {
         const page = await fetchPage({ cursor: next, order: "asc", limit: "1000" });
         next = page.nextCursor;
-        if (page.entries.length) setRows((r) => [...page.entries.reverse(), ...r].slice(0, MAX_ROWS));
+        const newest = [...page.entries].reverse();
+        if (newest.length) setRows((r) => [...newest, ...r].slice(0, MAX_ROWS));
         setTail(next);
         if (!page.hasMore) break;
       }
