@@ -1,14 +1,14 @@
 // The layer rules of this codebase, checked by `npm run lint` (README: "Layers").
 // lib/ is one folder per layer; a layer may import only the layers below it:
 //
-//   app → server → events → engine → pool → purchases → log → db → platform → contracts
+//   app → server → history → events → engine → pool → purchases → log → db → platform → contracts
 //
 // `contracts` is client-safe (types, zod schemas, error codes, formatting): the only part of
 // lib that a "use client" file may import.
 const fs = require("node:fs");
 const path = require("node:path");
 
-const LAYERS = ["contracts", "platform", "db", "log", "purchases", "pool", "engine", "events", "server"];
+const LAYERS = ["contracts", "platform", "db", "log", "purchases", "pool", "engine", "events", "history", "server"];
 
 /** Every layer forbids importing the layers above it. */
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
@@ -72,6 +72,7 @@ module.exports = {
           "^(instrumentation|proxy|playwright\\.config|prisma\\.config|next\\.config)\\.(ts|mjs)$",
           "^lib/generated/",
           "^lib/server/standalone-entry\\.mjs$",
+          "^lib/server/audit-cli\\.ts$",
         ],
       },
       to: {},

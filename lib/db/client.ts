@@ -3,6 +3,7 @@ import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/platform/env";
 import { dropSingleton, singleton } from "@/lib/platform/singleton";
+import { closeReads } from "./read";
 import { closeSql } from "./sql";
 import { parseDatabaseUrl } from "./url";
 
@@ -26,7 +27,7 @@ export function db(): PrismaClient {
 }
 
 export async function closeDb(): Promise<void> {
-  await closeSql();
+  await Promise.all([closeSql(), closeReads()]);
   await dropSingleton<PrismaClient>("prisma")?.$disconnect();
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import mysql from "mysql2";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
+import { timeQuery } from "@/lib/platform/metrics";
 import { dropSingleton, singleton } from "@/lib/platform/singleton";
 import { parseDatabaseUrl } from "./url";
 
@@ -37,7 +38,14 @@ type Conn = mysql.PoolConnection;
 
 /** One statement on a connection (the callback API: the promise wrapper captured a stack trace per query). */
 function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
-  return new Promise((resolve, reject) => conn.query(sql, values, (err, result) => (err ? reject(err) : resolve(result as T))));
+  const done = timeQuery("hot");
+  return new Promise((resolve, reject) =>
+    conn.query(sql, values, (err, result) => {
+      done();
+      if (err) reject(err);
+      else resolve(result as T);
+    }),
+  );
 }
 
 function pool(): mysql.Pool {

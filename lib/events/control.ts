@@ -7,6 +7,7 @@ import { lockEventOrThrow } from "@/lib/db/lock";
 import { engine } from "@/lib/engine/engine";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
+import { recordRunStart } from "./run-record";
 import { getEventView } from "./view";
 
 // Start, stop and reset: each is one transaction on the locked event row (status change,
@@ -22,6 +23,7 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
       await tx.$executeRawUnsafe(`UPDATE ${table} SET state = IF(paused, 'PAUSED', 'WORKING') WHERE eventId = ? AND removedAt IS NULL`, eventId);
     }
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed` })]);
+    if (ev.status === "IDLE") await recordRunStart(tx, eventId, ev.run);
   });
   // This instance drives the run if it can take the lease; otherwise the instance that holds it
   // (or, within a second, any instance's watcher) does.

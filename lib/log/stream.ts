@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
+import { metrics } from "@/lib/platform/metrics";
 import { feedOf, type EventFeed, type FeedClient, type FeedSource } from "./feed";
 import { parseLastEventId, sseRetry } from "./sse";
 
@@ -101,6 +102,7 @@ class StreamClient implements FeedClient {
 
   attach(): void {
     open.count++;
+    metrics().sseClients.set(open.count);
     this.detach = this.feed.add(this);
   }
 
@@ -135,6 +137,7 @@ class StreamClient implements FeedClient {
     this.closed = true;
     if (this.detach) {
       open.count--;
+      metrics().sseClients.set(open.count);
       this.detach();
     }
     try {

@@ -1,4 +1,5 @@
 import "server-only";
+import { metrics } from "@/lib/platform/metrics";
 import type { ActorState } from "@/lib/contracts/event";
 import { stampBatch } from "@/lib/db/batch";
 import { fenceHolds, type Fence } from "@/lib/db/lease";
@@ -51,7 +52,9 @@ export const BATCH_LIMIT = 20_000;
 export type Stamp = { writer: string; batch: string };
 
 export async function settle(eventId: number, run: number, releases: ReleaseDemand[], buyers: BuyDemand[], newJoins: PendingJoin[] = [], fence?: Fence, stamp?: Stamp): Promise<Settlement> {
-  return sqlTransaction(async (tx): Promise<Settlement> => {
+  const timer = metrics().batch.startTimer();
+  let served: { vip: boolean; waitMs: number }[] = [];
+  const settlement = await sqlTransaction(async (tx): Promise<Settlement> => {
     const ev = await lockEvent(tx, eventId);
     const stamped = async () => {
       if (stamp && ev) await stampBatch(tx.deferred, eventId, stamp.writer, stamp.batch, new Date());
@@ -83,6 +86,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     const where = { eventId, run, at: now };
     const counters = { released: ev.released, sold: ev.sold, available: ev.available };
     const outcome = places.map((pl, k): Outcome => (plan.bought[k] >= pl.want ? "COMPLETED" : plan.soldOut || plan.unfillable[k] ? "SOLD_OUT" : "QUEUED"));
+    served = places.filter((_, k) => outcome[k] === "COMPLETED").map((pl) => ({ vip: pl.vip, waitMs: now.getTime() - pl.at.getTime() }));
 
     const purchaseIds = await simulatedPurchaseIds(tx, eventId, run, buyers, places, outcome, now);
     const purchaseOf = (pl: Place) => (pl.kind === "sim" ? purchaseIds[pl.index] : real[pl.index].id);
@@ -143,6 +147,10 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
       });
     return { halted: false, roster: ev.roster, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
   }, TX_TIMEOUT_MS);
+  // Recorded once committed: a batch rolled back served nobody.
+  timer();
+  for (const p of served) metrics().purchaseWait.observe({ class: p.vip ? "vip" : "regular" }, p.waitMs / 1000);
+  return settlement;
 }
 
 /** Only actors this batch moved tickets for or changed the state of: a thousand waiting customers cost nothing. */

@@ -12,6 +12,8 @@ import type { LiveState } from "./live-state";
 import { LiveNumbers } from "./live-numbers";
 import { LogFeed } from "./log-feed";
 import { QueueStats } from "./queue-stats";
+import { SellOutForecast } from "./sell-out-forecast";
+import { AuditPanel } from "./_history/audit-panel";
 import { useEventStream } from "./use-event-stream";
 
 export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: EventView; initialLogs: LogEntry[] }) {
@@ -27,6 +29,9 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
           <Link href={`/events/${event.id}/buy`} data-testid="buyer-page-link">
             Buyer page →
           </Link>
+          <Link href={`/events/${event.id}/analytics`}>Analytics</Link>
+          <Link href={`/events/${event.id}/logs`}>Logs</Link>
+          <Link href={`/events/${event.id}/runs`}>Runs</Link>
         </nav>
         <div className="title-row">
           <h1>{event.name}</h1>
@@ -46,6 +51,7 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
           {formatRate(event.customerRetrievalRate)} tickets/s (defaults) ·{" "}
           {event.maxTicketsPerBuyer === null ? "no per-buyer limit" : `up to ${formatCount(event.maxTicketsPerBuyer)} tickets per buyer`}
         </p>
+        <SellOutForecast event={event} />
         <EventControls event={event} onEvent={applyEvent} />
       </header>
       <LiveNumbers event={event} />
@@ -54,6 +60,7 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
       <ActorTable kind="customer" eventId={event.id} actors={event.customers} defaultRate={event.customerRetrievalRate} />
       <aside className="dashboard-side">
         <LogFeed feed={state.feed} run={event.run} />
+        <AuditPanel eventId={event.id} run={event.run} />
       </aside>
     </div>
   );

@@ -43,7 +43,8 @@ export function LogFeed({ feed, run }: { feed: FeedItem[]; run: number }) {
           Nothing has happened in this run yet.
         </p>
       ) : null}
-      <ol className="log-list" aria-label="Live log" data-testid="log">
+      {/* Focusable, so that a keyboard can scroll the list (it scrolls on its own, beside the page). */}
+      <ol className="log-list" aria-label="Live log" data-testid="log" tabIndex={0}>
         {feed.map((item) => (item.type === "gap" ? <GapRow key={item.key} count={item.count} /> : <LogRow key={item.key} entry={item.entry} />))}
       </ol>
     </section>

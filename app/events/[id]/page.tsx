@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { recentLogs } from "@/lib/log/read";
+import "./history.css";
 import { EventDashboard } from "./event-dashboard";
 import { loadEvent } from "./load-event";
 

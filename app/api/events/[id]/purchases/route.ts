@@ -1,5 +1,8 @@
-import { readText, route } from "@/lib/server/route";
+import { exportQuerySchema, PURCHASE_COLUMNS } from "@/lib/contracts/history";
+import { purchaseExport } from "@/lib/history/exports";
+import { download, parseQuery } from "@/lib/server/history-http";
 import { purchaseAnswer } from "@/lib/server/purchase-endpoint";
+import { eventIdParam, readText, route } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -10,4 +13,12 @@ export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) 
   const arrived = Date.now(); // the wait budget counts from here, whatever comes before the answer
   const a = await purchaseAnswer((await ctx.params).id, req.headers, () => readText(req), arrived);
   return new Response(a.body, { status: a.status, headers: a.headers });
+});
+
+// Every purchase of the event (or of ?run=n), streamed; ?format=json|csv|ndjson.
+export const GET = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
+  const eventId = await eventIdParam(ctx);
+  const q = parseQuery(exportQuerySchema, req);
+  const name = `event-${eventId}-purchases${q.run !== undefined ? `-run-${q.run}` : ""}`;
+  return download(q.format ?? "json", name, PURCHASE_COLUMNS, await purchaseExport(eventId, q.run));
 });
