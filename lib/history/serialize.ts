@@ -3,12 +3,18 @@ import type { ExportFormat } from "@/lib/contracts/history";
 
 // Rows to the bytes of an export, a batch of rows per chunk (one write per row would cost more
 // than the row): CSV (RFC 4180, a header line), NDJSON (one object a line) or one JSON array.
+// Names and messages are the users' own text: in CSV, one that a spreadsheet would take for a
+// formula is written with an apostrophe first (NDJSON and JSON carry the text as it is).
 
 const CHUNK_CHARS = 64 * 1024;
 
+/** Text a spreadsheet would run as a formula (=, +, -, @, or a tab or CR first): such a cell starts with an apostrophe instead. */
+const FORMULA = /^[=+\-@\t\r]/;
+
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return "";
-  const s = v instanceof Date ? v.toISOString() : String(v);
+  let s = v instanceof Date ? v.toISOString() : String(v);
+  if (typeof v === "string" && FORMULA.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
