@@ -10,6 +10,7 @@ import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
 import { Market } from "@/lib/pool/market";
+import { expireWaits } from "@/lib/purchases/cancel";
 import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
 import { runActor } from "./actor-loop";
 
@@ -21,6 +22,7 @@ import { runActor } from "./actor-loop";
 // instance watches for RUNNING events that nobody drives (a driver died) and takes them over.
 
 const WATCH_MS = 1_000;
+const EXPIRE_EVERY_MS = 60_000;
 /** How often a driver reads its event's actor rows, for pauses, additions and removals made on other instances. */
 const FOLLOW_MS = 2_000;
 
@@ -52,6 +54,8 @@ export class Engine {
   private lease: Promise<LeaseConnection> | undefined;
   private watcher: NodeJS.Timeout | undefined;
   private watching = false;
+  /** When waits were last checked against PURCHASE_MAX_WAIT_MS (see expireWaits). */
+  private expiredAt = 0;
 
   constructor(private readonly tickMs: number) {}
 
@@ -130,6 +134,12 @@ export class Engine {
     try {
       const running = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true } });
       for (const { id } of running) if (!this.runtimes.has(id) && !this.pending.has(id)) await this.lead(id, true);
+      // Once a minute: real buyers who have waited longer than PURCHASE_MAX_WAIT_MS leave the line.
+      if (Date.now() - this.expiredAt >= EXPIRE_EVERY_MS) {
+        this.expiredAt = Date.now();
+        const n = await expireWaits(env().PURCHASE_MAX_WAIT_MS);
+        if (n > 0) logger().info({ expired: n }, "purchases that waited too long left the queue");
+      }
     } catch (err) {
       logger().warn({ err }, "looking for events to take over failed; trying again");
     } finally {

@@ -25,6 +25,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** This instance's name, shown as the driver of the events it drives; host:port by default. */
   INSTANCE_ID: z.string().trim().min(1).max(200).optional(),
+  /** How long a real buyer's purchase may wait in line before it leaves the queue (CANCELLED). */
+  PURCHASE_MAX_WAIT_MS: z.coerce.number().int().min(60_000).max(2_147_483_647).default(86_400_000),
   /** Tests only: every pool batch holds its transaction open this long before it commits, so that a kill can land inside one. */
   TEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
   ENGINE_AUTOSTART: z
