@@ -13,7 +13,7 @@ async function violations(page: Page): Promise<string[]> {
 test("no page has a serious or critical accessibility violation", async ({ page, request, browser }) => {
   const res = await request.post("/api/events", { data: { name: "E2E a11y", totalTickets: 1_500, maxTicketCapacity: 40, ticketReleaseRate: 300, customerRetrievalRate: 50, vendors: 2, customers: 6, vipCustomers: 2 } });
   const { id } = (await res.json()) as { id: number };
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   await expect.poll(async () => ((await (await request.get(`/api/events/${id}`)).json()) as { status: string }).status, { timeout: 45_000 }).toBe("SOLD_OUT");
 
   const pages: [string, string, string][] = [

@@ -10,7 +10,7 @@ async function soldOutEvent(request: APIRequestContext, name: string): Promise<n
   const res = await request.post("/api/events", { data: { name, totalTickets: 3_000, maxTicketCapacity: 60, ticketReleaseRate: 400, customerRetrievalRate: 60, vendors: 3, customers: 12, vipCustomers: 3 } });
   expect(res.status()).toBe(201);
   const { id } = (await res.json()) as { id: number };
-  expect((await request.post(`/api/events/${id}/start`)).status()).toBe(200);
+  expect((await request.post(`/api/events/${id}/start`, { data: {} })).status()).toBe(200);
   await expect.poll(async () => ((await (await request.get(`/api/events/${id}`)).json()) as { status: string }).status, { timeout: 45_000 }).toBe("SOLD_OUT");
   return id;
 }
@@ -61,7 +61,7 @@ test("the analytics page follows a running sale live", async ({ page, request })
   const { id } = (await res.json()) as { id: number };
   await page.goto(`/events/${id}/analytics`);
   await expect(page.getByTestId("analytics-empty")).toBeVisible();
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   try {
     // The page opened before the start fills in by itself.
     await expect(page.getByTestId("chart-cumulative")).toBeVisible({ timeout: 15_000 });
@@ -71,7 +71,7 @@ test("the analytics page follows a running sale live", async ({ page, request })
     await page.goto(`/events/${id}`);
     await expect(page.getByTestId("sell-out-forecast")).toHaveText(/Sold out in ≈ \d/, { timeout: 15_000 });
   } finally {
-    await request.post(`/api/events/${id}/stop`);
+    await request.post(`/api/events/${id}/stop`, { data: {} });
   }
 });
 
@@ -102,7 +102,7 @@ test("the logs page filters through the URL, pages by cursor and exports", async
 
 test("the runs page compares two runs, and the dashboard's Audit button shows the report", async ({ page, request }) => {
   const id = await soldOutEvent(request, "E2E runs");
-  expect((await request.post(`/api/events/${id}/reset`)).status()).toBe(200);
+  expect((await request.post(`/api/events/${id}/reset`, { data: {} })).status()).toBe(200);
   await page.goto(`/events/${id}`);
   await page.getByRole("button", { name: "Audit" }).click();
   await expect(page.getByTestId("audit-verdict")).toHaveText(/^Passed: (\d+) of \1 checks hold/);
@@ -117,7 +117,7 @@ test("the runs page compares two runs, and the dashboard's Audit button shows th
 test("the logs page tails a running sale live", async ({ page, request }) => {
   const res = await request.post("/api/events", { data: { name: "E2E tail", totalTickets: 200_000, maxTicketCapacity: 100, ticketReleaseRate: 20, customerRetrievalRate: 5, vendors: 2, customers: 4, vipCustomers: 1 } });
   const { id } = (await res.json()) as { id: number };
-  await request.post(`/api/events/${id}/start`);
+  await request.post(`/api/events/${id}/start`, { data: {} });
   try {
     await page.goto(`/events/${id}/logs`);
     await expect(page.getByLabel("Follow new rows (live tail)")).toBeChecked();
@@ -132,7 +132,7 @@ test("the logs page tails a running sale live", async ({ page, request }) => {
     expect(at).toBeGreaterThanOrEqual(0);
     expect(shown).toEqual(ids.slice(Math.max(0, at - 9), at + 1).reverse());
   } finally {
-    await request.post(`/api/events/${id}/stop`);
+    await request.post(`/api/events/${id}/stop`, { data: {} });
   }
 });
 

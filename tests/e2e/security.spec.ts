@@ -22,7 +22,7 @@ function cspErrors(page: Page): string[] {
 test("every page carries its security headers and works under its content security policy", async ({ page, request }) => {
   const { id } = await newEvent(request);
   const errors = cspErrors(page);
-  for (const path of ["/", `/events/${id}`, `/events/${id}/buy`, "/sign-in"]) {
+  for (const path of ["/", `/events/${id}`, `/events/${id}/buy`, `/events/${id}/analytics`, `/events/${id}/logs`, `/events/${id}/runs`, "/sign-in"]) {
     const res = await page.goto(path);
     const h = res!.headers();
     expect(h["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
@@ -37,6 +37,11 @@ test("every page carries its security headers and works under its content securi
   await page.goto(`/events/${id}/buy`);
   await page.getByLabel(/Your name/i).fill("Csp Tester");
   await expect(page.getByLabel(/Your name/i)).toHaveValue("Csp Tester");
+  // The history pages' charts and lists render under the policy too.
+  for (const path of [`/events/${id}/analytics`, `/events/${id}/logs`, `/events/${id}/runs`]) {
+    await page.goto(path);
+    await page.waitForLoadState("networkidle");
+  }
   expect(errors).toEqual([]);
 });
 
