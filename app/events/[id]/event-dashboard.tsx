@@ -26,12 +26,12 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
       <header className="dashboard-header">
         <nav className="header-links" aria-label="Event pages">
           <Link href="/">← All events</Link>
-          <Link href={`/events/${event.id}/buy`} data-testid="buyer-page-link">
-            Buyer page →
-          </Link>
           <Link href={`/events/${event.id}/analytics`}>Analytics</Link>
           <Link href={`/events/${event.id}/logs`}>Logs</Link>
           <Link href={`/events/${event.id}/runs`}>Runs</Link>
+          <Link href={`/events/${event.id}/buy`} data-testid="buyer-page-link">
+            Buyer page →
+          </Link>
         </nav>
         <div className="title-row">
           <h1>{event.name}</h1>

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { LocalTime } from "@/app/_components/local-time";
 import type { Analytics } from "@/lib/contracts/analytics";
 import type { RunSummary } from "@/lib/contracts/history";
 import { formatCount, formatDuration, formatRate } from "@/lib/contracts/format";
@@ -20,7 +22,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Runs · ${event.name}` };
 }
 
-const when = (iso: string | null) => (iso ? new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
+const when = (iso: string | null): ReactNode => (iso ? <LocalTime at={iso} /> : "—");
 const ms = (v: number | null) => (v === null ? "—" : formatDuration(v));
 const rate = (v: number | null) => (v === null ? "—" : `${formatRate(v)} tickets/s`);
 
@@ -28,7 +30,7 @@ const signed = (v: number | null) => (v === null ? "—" : `${v >= 0 ? "+" : "�
 const forecastErrors = (errors: (number | null)[]) => (errors.length ? errors.map(signed).join(" / ") : "—");
 
 /** The rows of the comparison table: a label and how to show a run's value. */
-const FIELDS: [string, (r: RunSummary) => string][] = [
+const FIELDS: [string, (r: RunSummary) => ReactNode][] = [
   ["Started", (r) => when(r.startedAt)],
   ["Ended", (r) => when(r.endedAt)],
   ["Duration", (r) => ms(r.durationMs)],
