@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
+import { waitFor } from "../helpers/invariants";
 
 // The live feed writes an update to its streams in slices, one per turn of the event loop. A
 // newer update that comes while one is going out reaches the streams not yet written to as
@@ -49,26 +50,30 @@ describe("an update that comes while another is going out", () => {
     const feed = await feedOf(eventId, { load: async () => ({ n: ++n }), diff: (_prev: { n: number }, next: { n: number }) => ({ changed: next.n }) });
     const start = feed.cursor;
 
-    // 3,000 slow streams (0.1 ms a write): one update takes about 300 ms to go out, in six slices.
+    // 3,000 slow streams (0.2 ms a write): one update takes about 600 ms to go out, in six
+    // slices. While the first goes out (at the 600th stream, in its second slice), more rows
+    // are committed: the next update comes while 2,400 streams still wait for the first.
+    let writes = 0;
+    let more: Promise<void> | undefined;
     const received = Array.from({ length: 3_000 }, () => [] as Frame[]);
     const detach = received.map((frames) =>
       feed.add({
         offer: (frame) => {
-          const until = performance.now() + 0.1;
+          const until = performance.now() + 0.2;
           while (performance.now() < until);
           const f = parse(frame);
           if (f) frames.push(f);
+          if (++writes === 600) more = addRows(eventId, 25).then(() => logsCommitted(eventId));
         },
         close: () => undefined,
       }),
     );
     try {
-      for (let round = 0; round < 4; round++) {
-        await addRows(eventId, 7 + round * 20);
-        logsCommitted(eventId);
-        await new Promise((r) => setTimeout(r, 60));
-      }
-      await new Promise((r) => setTimeout(r, 1_500));
+      await addRows(eventId, 7);
+      logsCommitted(eventId);
+      await waitFor("the second batch of rows to be written", async () => more !== undefined, 10_000, 10);
+      await more;
+      await new Promise((r) => setTimeout(r, 2_000));
 
       const [[last]] = (await t.sql.query("SELECT MAX(id) AS id, COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [eventId, start])) as unknown as [[{ id: number; n: number }]];
       const counts = received.map((frames) => frames.length);
@@ -86,8 +91,11 @@ describe("an update that comes while another is going out", () => {
         assert.equal(accounted, Number(last.n), "every row is carried or counted once");
         assert.deepEqual(frames.at(-1)!.event, { changed: n }, "every stream ends with the final view");
       }
-      // The streams written to last got fewer, merged frames than the first ones.
-      assert.ok(Math.min(...counts) < Math.max(...counts), `frames per stream: ${Math.min(...counts)}–${Math.max(...counts)}`);
+      // The first streams got both updates; those the first had not reached got one merged frame.
+      assert.equal(Math.max(...counts), 2, `frames per stream: ${Math.min(...counts)}–${Math.max(...counts)}`);
+      assert.equal(Math.min(...counts), 1, `frames per stream: ${Math.min(...counts)}–${Math.max(...counts)}`);
+      assert.equal(counts[0], 2, "the first stream got each update");
+      assert.equal(counts.at(-1), 1, "the last stream got one frame for both");
     } finally {
       detach.forEach((d) => d());
     }
