@@ -1,9 +1,7 @@
 import "server-only";
-import mysql from "mysql2";
-import { env } from "@/lib/platform/env";
+import type mysql from "mysql2";
 import { timeQuery } from "@/lib/platform/metrics";
-import { dropSingleton, singleton } from "@/lib/platform/singleton";
-import { parseDatabaseUrl } from "./url";
+import { closeMysqlPool, mysqlPool } from "./mysql-pool";
 
 // History reads — analytics aggregates, run summaries, the audit, log pages and exports — run
 // on a small mysql2 pool of their own, so a long export or a heavy aggregate never holds a
@@ -18,22 +16,11 @@ const STREAM_HIGH_WATER = 512;
 type Conn = mysql.PoolConnection;
 
 function pool(): mysql.Pool {
-  return singleton("read-pool", () =>
-    mysql.createPool({
-      ...parseDatabaseUrl(env().DATABASE_URL),
-      connectionLimit: READ_POOL_SIZE,
-      timezone: "Z",
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-      decimalNumbers: true,
-      connectTimeout: 5_000,
-    }),
-  );
+  return mysqlPool("read-pool", READ_POOL_SIZE);
 }
 
-export async function closeReads(): Promise<void> {
-  const p = dropSingleton<mysql.Pool>("read-pool");
-  if (p) await Promise.race([new Promise<void>((resolve) => p.end(() => resolve())), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]);
+export function closeReads(): Promise<void> {
+  return closeMysqlPool("read-pool");
 }
 
 function connection(): Promise<Conn> {

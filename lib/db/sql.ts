@@ -1,10 +1,9 @@
 import "server-only";
 import mysql from "mysql2";
-import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { timeQuery } from "@/lib/platform/metrics";
-import { dropSingleton, singleton } from "@/lib/platform/singleton";
-import { parseDatabaseUrl } from "./url";
+import { singleton } from "@/lib/platform/singleton";
+import { closeMysqlPool, mysqlPool } from "./mysql-pool";
 
 // The hot path's transactions — pool batches and queue joins, a few hundred a second under a
 // rush — run on a small mysql2 pool of their own, with the same raw SQL they would send
@@ -49,27 +48,12 @@ function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
 }
 
 function pool(): mysql.Pool {
-  return singleton("sql-pool", () => {
-    const cfg = parseDatabaseUrl(env().DATABASE_URL);
-    return mysql.createPool({
-      ...cfg,
-      connectionLimit: HOT_POOL_SIZE,
-      timezone: "Z",
-      dateStrings: false,
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-      decimalNumbers: true,
-      connectTimeout: 5_000,
-      // Only deferred writes use it; every value in them is escaped by the driver or literal().
-      multipleStatements: true,
-    });
-  });
+  // Only deferred writes send several statements; every value in them is escaped by the driver or literal().
+  return mysqlPool("sql-pool", HOT_POOL_SIZE, { multipleStatements: true });
 }
 
-export async function closeSql(): Promise<void> {
-  const p = dropSingleton<mysql.Pool>("sql-pool");
-  // Ending waits for each connection to say goodbye; one on a dead network never would.
-  if (p) await Promise.race([new Promise<void>((resolve) => p.end(() => resolve())), new Promise<void>((resolve) => setTimeout(resolve, 3_000).unref())]);
+export function closeSql(): Promise<void> {
+  return closeMysqlPool("sql-pool");
 }
 
 class Connection implements HotSql {
