@@ -3,7 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { cookies, headers } from "next/headers";
 import { signOutAction } from "@/app/actions/sign-in";
-import { ADMIN_COOKIE, adminMode, adminSession } from "@/lib/server/auth";
+import { ADMIN_COOKIE, adminMode, adminSession, seesSockets } from "@/lib/server/auth";
 import { OperatorOnly } from "./_components/operator-only";
 import "./globals.css";
 
@@ -65,13 +65,16 @@ async function AdminModeBanner() {
   // Read at request time: the mode follows the running server's environment, not the build's.
   await connection();
   if (adminMode() !== "loopback") return null;
+  const text = seesSockets()
+    ? "Admin actions are open to this machine only — set ADMIN_TOKEN to protect them"
+    : "Admin is off: this server cannot tell a request from this machine, so without ADMIN_TOKEN nobody may create or control events. Set ADMIN_TOKEN and sign in, or run the app with npm start";
   return (
     <div className="admin-banner" role="note" data-testid="admin-mode-banner">
       <div className="admin-banner-inner">
         <span className="admin-banner-icon" aria-hidden="true">
           !
         </span>
-        <p>Admin actions are open to this machine only — set ADMIN_TOKEN to protect them</p>
+        <p>{text}</p>
       </div>
     </div>
   );

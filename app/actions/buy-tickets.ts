@@ -3,7 +3,7 @@
 import { cookies, headers } from "next/headers";
 import type { ActionResult } from "@/lib/contracts/action-result";
 import { ADMIN_COOKIE, isAdmin } from "@/lib/server/auth";
-import { AppError } from "@/lib/contracts/errors";
+import { hasCode } from "@/lib/contracts/errors";
 import { buy } from "@/lib/events/buy";
 import type { PurchaseView } from "@/lib/contracts/purchase";
 import { fieldErrors, numbersFromForm } from "@/lib/contracts/event-input";
@@ -36,7 +36,7 @@ export async function buyTicketsAction(eventId: number, _previous: BuyState, for
       return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}.` };
     } catch (err) {
       // The page refreshes after any refusal, so the event shows SOLD_OUT too.
-      if (err instanceof AppError && err.code === "sold_out") {
+      if (hasCode(err, "sold_out")) {
         return { ok: false, error: "Sold out — every ticket has been sold. Nothing was charged." };
       }
       throw err;

@@ -36,8 +36,19 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+// Next builds several module graphs (instrumentation, route handlers, pages), and a module
+// loaded in two of them is two modules: an AppError thrown by the engine (loaded by
+// instrumentation.ts) is not `instanceof` the AppError class a route handler imports. So an
+// AppError is recognised by a brand that every copy of this file shares (`Symbol.for` is one
+// symbol per process), never by class identity. `instanceof AppError` is brand-based too.
+const APP_ERROR = Symbol.for("ticketing.AppError");
+
 export class AppError extends Error {
   readonly status: number;
+  readonly [APP_ERROR] = true;
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isAppError(value);
+  }
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -59,8 +70,18 @@ export function isDbUnavailable(err: unknown): boolean {
   return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024|P2028|Unable to start a transaction|45028/i.test(text);
 }
 
+/** Whether a value is an AppError made by any copy of this module (see the brand above). */
+export function isAppError(value: unknown): value is AppError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true && typeof (value as AppError).code === "string" && typeof (value as AppError).status === "number";
+}
+
+/** Whether a value is an AppError with this code (from any bundle). */
+export function hasCode(value: unknown, code: ErrorCode): value is AppError {
+  return isAppError(value) && value.code === code;
+}
+
 export function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
+  if (isAppError(err)) return err;
   if (isDbUnavailable(err)) return new AppError("db_unavailable", "The database is not answering; try again in a moment");
   return new AppError("internal", "Something went wrong on our side; it has been logged");
 }

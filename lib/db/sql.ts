@@ -131,6 +131,13 @@ function acquire(): Promise<Conn> {
   });
 }
 
+const COMMIT_UNKNOWN = Symbol.for("ticketing.CommitUnknown");
+
+/** Whether a value is a CommitUnknown thrown by any copy of this module. */
+export function isCommitUnknown<T = unknown>(value: unknown): value is CommitUnknown<T> {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[COMMIT_UNKNOWN] === true;
+}
+
 /**
  * The COMMIT was sent but its answer never came (the connection broke, or the transaction
  * timed out waiting for it): the transaction may have committed or not, and only the
@@ -138,6 +145,12 @@ function acquire(): Promise<Conn> {
  */
 export class CommitUnknown<T = unknown> extends Error {
   declare readonly result: T;
+  // Recognised by a brand, not by class identity: a copy of this module in another of Next's
+  // bundles makes another class (lib/contracts/errors.ts says why).
+  readonly [COMMIT_UNKNOWN] = true;
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isCommitUnknown(value);
+  }
 
   constructor(result: T, cause: unknown) {
     super(`The database did not answer COMMIT: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

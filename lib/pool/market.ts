@@ -7,7 +7,7 @@ import { answerJoins, hostJoins, returnJoins, takeJoins, type PendingJoin } from
 import { purchasesChanged } from "@/lib/purchases/notify";
 import { WaitingQueue } from "@/lib/purchases/queue";
 import { batchCommitted, newBatchId } from "@/lib/db/batch";
-import { CommitUnknown } from "@/lib/db/sql";
+import { isCommitUnknown } from "@/lib/db/sql";
 import { settle, type Settlement } from "./settle";
 
 // One event's pool as this process sees it. Vendors and customers ask for work; requests that
@@ -194,7 +194,7 @@ export class Market {
       );
       this.failures = 0;
     } catch (err) {
-      if (err instanceof CommitUnknown) {
+      if (isCommitUnknown(err)) {
         // Perhaps committed, perhaps not: nothing more is written until the database says which.
         this.unsure = { batch, s: err.result as Settlement, releases, buyers, joins };
         this.retryLater(err);

@@ -5,7 +5,7 @@ import { isSoldOut } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { batchCommitted, newBatchId, stampBatch } from "@/lib/db/batch";
-import { CommitUnknown, consecutiveIds, sqlTransaction, type HotSql } from "@/lib/db/sql";
+import { isCommitUnknown, consecutiveIds, sqlTransaction, type HotSql } from "@/lib/db/sql";
 import { literal, valuesList } from "@/lib/db/literal";
 import { lockEvent, type LockedEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
@@ -40,7 +40,17 @@ export type PendingJoin = JoinRequest & { resolve: (joined: JoinedPurchase) => v
 export type JoinWrite = { accepted: { req: PendingJoin; joined: JoinedPurchase }[]; refused: { req: PendingJoin; err: unknown }[] };
 
 /** Thrown to a request whose Idempotency-Key another request of the same batch is using. */
-export class SameKeyInBatch extends Error {}
+const SAME_KEY = Symbol.for("ticketing.SameKeyInBatch");
+export class SameKeyInBatch extends Error {
+  readonly [SAME_KEY] = true;
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return isSameKeyInBatch(value);
+  }
+}
+/** By brand, not class identity (lib/contracts/errors.ts says why). */
+export function isSameKeyInBatch(value: unknown): value is SameKeyInBatch {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[SAME_KEY] === true;
+}
 
 type Host = { kick: () => void };
 
@@ -82,7 +92,7 @@ class JoinQueue {
     try {
       await this.joinMany(batch);
     } catch (err) {
-      if (err instanceof CommitUnknown) {
+      if (isCommitUnknown(err)) {
         // The COMMIT went unanswered: the stamp says whether these rows exist.
         const committed = await batchCommitted(this.eventId, this.writer, (err.result as { batch: string }).batch).catch(() => false);
         if (committed) answerJoins((err.result as { written: JoinWrite }).written);

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/contracts/errors";
+import { AppError, hasCode } from "@/lib/contracts/errors";
 import type { PurchaseStatus, PurchaseView } from "@/lib/contracts/purchase";
 import { db } from "@/lib/db/client";
 import { singleton } from "@/lib/platform/singleton";
@@ -63,7 +63,7 @@ export async function findPurchaseOfEvent(publicId: string, eventId: number): Pr
     const purchase = await getPurchase(publicId);
     return purchase.eventId === eventId ? purchase : null;
   } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") return null;
+    if (hasCode(err, "not_found")) return null;
     throw err;
   }
 }

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/contracts/errors";
 import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { db } from "@/lib/db/client";
-import { isDuplicateKey, joinQueue, SameKeyInBatch, type JoinedPurchase } from "./join";
+import { isDuplicateKey, joinQueue, isSameKeyInBatch, type JoinedPurchase } from "./join";
 import { nextChange, waitsEnded, type Settled } from "./notify";
 import { standingOf, toPurchaseView } from "./read";
 import { watchPurchase } from "./watch";
@@ -33,7 +33,7 @@ export async function enterQueue(eventId: number, input: PurchaseRequest, option
     const joined = await joinQueue(eventId, { input, source: options.source, idempotencyKey: options.idempotencyKey, requestHash });
     return { id: joined.id, replayed: false, joined };
   } catch (err) {
-    if (options.idempotencyKey && requestHash && (err instanceof SameKeyInBatch || isDuplicateKey(err))) {
+    if (options.idempotencyKey && requestHash && (isSameKeyInBatch(err) || isDuplicateKey(err))) {
       const earlier = await earlierPurchase(eventId, options.idempotencyKey, requestHash);
       if (earlier !== null) return { id: earlier, replayed: true };
     }

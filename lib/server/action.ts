@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import type { ActionResult } from "@/lib/contracts/action-result";
-import { AppError, toAppError } from "@/lib/contracts/errors";
+import { toAppError } from "@/lib/contracts/errors";
 import { logger } from "@/lib/platform/logger";
 import { ADMIN_COOKIE, requireAdmin } from "./auth";
 
@@ -10,7 +10,7 @@ export async function publicAction<T>(work: () => Promise<ActionResult<T>>): Pro
   try {
     return await work();
   } catch (err) {
-    const e = err instanceof AppError ? err : toAppError(err);
+    const e = toAppError(err);
     if (e.code === "internal") logger().error({ err }, "server action failed");
     const fields = (e.details?.fields ?? undefined) as Record<string, string> | undefined;
     return { ok: false, error: e.message, fieldErrors: fields };

@@ -2,6 +2,7 @@ import "server-only";
 import { deleteSession, insertSession, sessionLive } from "@/lib/db/admin-sessions";
 import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
+import { existing } from "@/lib/platform/singleton";
 import { clientOf, fromOwnOrigin, isLoopbackAddress, isLoopbackHost, type HeaderSource } from "./client";
 import { limitSignIn } from "./rate-limit";
 import { newSessionId, sameSecret, SESSION_TTL_MS, signSession, verifySession } from "./session";
@@ -23,6 +24,14 @@ export type AdminMode = "token" | "loopback";
 /** How a caller proved it is the admin. */
 export type AdminVia = "token" | "session" | "loopback";
 
+/** Why nobody is admin on a server that cannot see the socket (said by the boot log, the API and the banner). */
+export const LOOPBACK_UNSEEN = "Admin is off: without ADMIN_TOKEN, admin is open only to this machine, and this server cannot see where a request comes from (it was not started with `npm start`). Set ADMIN_TOKEN, or run `npm start`";
+
+/** Whether this process can tell a request from this machine: the `npm start` entry stamps every request. */
+export function seesSockets(): boolean {
+  return existing<string>("edge-secret") !== undefined;
+}
+
 export function adminMode(): AdminMode {
   return env().ADMIN_TOKEN ? "token" : "loopback";
 }
@@ -31,9 +40,12 @@ export function adminMode(): AdminMode {
 export async function adminVia(headers: HeaderSource, cookie: string | undefined): Promise<AdminVia | null> {
   const token = env().ADMIN_TOKEN;
   if (!token) {
+    // Only the `npm start` entry sees the socket, and only its stamp says where a request came
+    // from. Without it (`next start`, Next's bare server.js, `next dev`), nothing a client
+    // sends can say so — a Host header is the client's to write — so admin is nobody's.
     const client = clientOf(headers);
-    if (client.forwarded || !isLoopbackHost(headers.get("host"))) return null;
-    if (client.stamped && !isLoopbackAddress(client.address)) return null;
+    if (!client.stamped || client.forwarded || !isLoopbackAddress(client.address)) return null;
+    if (!isLoopbackHost(headers.get("host"))) return null;
     return "loopback";
   }
   const auth = headers.get("authorization");
@@ -57,7 +69,10 @@ export async function requireAdmin(headers: HeaderSource, cookie: string | undef
     if (via === "token" || !stateChange || fromOwnOrigin(headers)) return;
     throw new AppError("forbidden", "This request came from another site: admin actions are taken only from this app's own pages");
   }
-  if (adminMode() === "loopback") throw new AppError("forbidden", "Admin actions are allowed only from this machine, without a proxy, until ADMIN_TOKEN is set");
+  if (adminMode() === "loopback") {
+    if (!clientOf(headers).stamped) throw new AppError("forbidden", LOOPBACK_UNSEEN);
+    throw new AppError("forbidden", "Admin actions are allowed only from this machine, without a proxy, until ADMIN_TOKEN is set");
+  }
   throw new AppError("unauthorized", "This needs an admin: sign in as the operator, or send Authorization: Bearer <ADMIN_TOKEN>");
 }
 
@@ -83,9 +98,9 @@ export function cookieSecure(headers: HeaderSource): boolean {
   return clientOf(headers).https;
 }
 
-/** The caller as pages see it: signed in (cookie or loopback), and whether a token is required at all. */
-export async function adminSession(headers: HeaderSource, cookie: string | undefined): Promise<{ admin: boolean; mode: AdminMode }> {
+/** The caller as pages see it: signed in (cookie or loopback), whether a token is required at all, and whether loopback admin is off because this server cannot see sockets. */
+export async function adminSession(headers: HeaderSource, cookie: string | undefined): Promise<{ admin: boolean; mode: AdminMode; loopbackUnseen: boolean }> {
   // The database down, or too many wrong tokens: the page is shown as a visitor's.
   const admin = await isAdmin(headers, cookie).catch(() => false);
-  return { admin, mode: adminMode() };
+  return { admin, mode: adminMode(), loopbackUnseen: adminMode() === "loopback" && !seesSockets() };
 }

@@ -9,6 +9,8 @@ import { endAllFeeds } from "@/lib/log/feed";
 import { endWaits } from "@/lib/purchases/notify";
 import { offerDbHealth } from "./db-health";
 import { offerNodePurchases } from "./purchase-endpoint";
+import { LOOPBACK_UNSEEN, seesSockets } from "./auth";
+import { exposedAddress, exposedRefusal } from "./exposure";
 import { startDraining } from "./shutdown";
 
 /** SIGTERM to exit: the whole drain fits in this, or the process exits anyway. */
@@ -23,6 +25,7 @@ export async function boot(): Promise<void> {
   if (once.done) return;
   once.done = true;
   const log = logger().child({ component: "boot" });
+  if (!config.ADMIN_TOKEN) refuseExposure(log);
   offerNodeStream();
   offerNodePurchases();
   offerDbHealth();
@@ -74,4 +77,24 @@ export async function boot(): Promise<void> {
 async function inFlightDone(until: number): Promise<void> {
   const inFlight = singleton("http-in-flight", () => ({ count: 0 }));
   while (inFlight.count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
+
+/**
+ * Without ADMIN_TOKEN: a server listening beyond loopback stops here (admin would be open to
+ * the network), and one that cannot see sockets says that admin is nobody's. Checked at boot
+ * (Next's server listens before instrumentation runs) and once more a moment later, in case
+ * a server binds after the app starts.
+ */
+function refuseExposure(log: ReturnType<typeof logger>): void {
+  const check = () => {
+    const address = exposedAddress();
+    if (!address) return;
+    const message = exposedRefusal(address);
+    log.fatal({ address }, message);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  };
+  check();
+  setTimeout(check, 1_000).unref();
+  if (!seesSockets()) log.warn(LOOPBACK_UNSEEN);
 }

@@ -44,6 +44,23 @@ describe("admin access without ADMIN_TOKEN", () => {
     assert.equal(await isAdmin(unstampedButClaiming, undefined), false);
   });
 
+  it("is nobody's on a server that cannot see the socket (no entry stamp), whatever the request names", async () => {
+    // Next's own server (`next start`, server.js, `next dev`) hands the app only headers, and a
+    // client writes every one of them: the repro of a remote host naming Host: 127.0.0.1.
+    for (const headers of [
+      { host: "127.0.0.1:3320" },
+      { host: "localhost:3320" },
+      { host: "[::1]:3320" },
+      { host: "127.0.0.1:3320", "x-forwarded-for": "127.0.0.1" },
+      { host: "127.0.0.1:3320", "x-real-ip": "127.0.0.1" },
+      { host: "127.0.0.1:3320", forwarded: "for=127.0.0.1;host=127.0.0.1" },
+      { host: "127.0.0.1:3320", "x-ticketing-client": "127.0.0.1", "x-ticketing-forwarded": "0", "x-ticketing-edge": "0".repeat(32) },
+    ]) {
+      assert.equal(await isAdmin(new Headers(headers), undefined), false, JSON.stringify(headers));
+      await assert.rejects(requireAdmin(new Headers(headers), undefined), (err: { code?: string; message?: string }) => err.code === "forbidden" && /Set ADMIN_TOKEN, or run `npm start`/.test(err.message ?? ""));
+    }
+  });
+
   it("refuses a state change sent by another site's page, and allows the app's own pages and non-browsers", async () => {
     const local = { host: "127.0.0.1:3000" };
     await assert.rejects(requireAdmin(stamped({ ...local, origin: "https://evil.example" }), undefined), /another site/);

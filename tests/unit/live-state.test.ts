@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FEED_LIMIT, initialLiveState, liveReducer } from "../../app/events/[id]/live-state";
+import { FEED_LIMIT, initialLiveState, liveReducer, shownActorState } from "../../app/events/[id]/live-state";
 import type { LogEntry } from "../../lib/contracts/log";
 import { applyDelta, diffEvent, type EventView } from "../../lib/contracts/event";
 import { parseLastEventId, sseMessage } from "../../lib/log/sse";
@@ -81,5 +81,22 @@ describe("event deltas", () => {
     let s = initialLiveState(before, []);
     s = liveReducer(s, { type: "update", event: diffEvent(before, event({ sold: 9, vendors: [vendor(1, 6)] })), logs: [], skipped: 0 });
     assert.deepEqual([s.event.sold, s.event.vendors[0].released], [9, 6]);
+  });
+});
+
+describe("an actor's state as the tables show it", () => {
+  it("says the sale has not started on an IDLE event, and keeps 'paused' for actors someone paused", () => {
+    assert.equal(shownActorState("PAUSED", false, "IDLE"), "NOT_STARTED");
+    assert.equal(shownActorState("PAUSED", true, "IDLE"), "PAUSED");
+    assert.equal(shownActorState("PAUSED", false, "STOPPED"), "STOPPED");
+    assert.equal(shownActorState("PAUSED", true, "STOPPED"), "PAUSED");
+  });
+
+  it("shows the loop's own state while the sale runs, and done whatever the event", () => {
+    assert.equal(shownActorState("WORKING", false, "RUNNING"), "WORKING");
+    assert.equal(shownActorState("WAITING", false, "RUNNING"), "WAITING");
+    assert.equal(shownActorState("PAUSED", true, "RUNNING"), "PAUSED");
+    assert.equal(shownActorState("DONE", false, "SOLD_OUT"), "DONE");
+    assert.equal(shownActorState("DONE", false, "STOPPED"), "DONE");
   });
 });

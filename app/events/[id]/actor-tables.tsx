@@ -1,10 +1,11 @@
 "use client";
 
 import { memo, useState, type ReactNode } from "react";
-import type { ActorKind, ActorState, ActorView, CustomerView, VendorView } from "@/lib/contracts/event";
+import type { ActorKind, ActorState, ActorView, CustomerView, EventStatus, VendorView } from "@/lib/contracts/event";
 import { formatCount, formatRate } from "@/lib/contracts/format";
 import { ActorActions, type ActorNotice } from "./actor-actions";
 import { AddActorForm } from "./add-actor-form";
+import { shownActorState, type ShownActorState } from "./live-state";
 
 // Vendor and customer tables, each with its "Add" form and per-row Pause / Resume / Remove.
 // Rows are memoised on their values: the stream sends a fresh object up to ten times a second,
@@ -12,14 +13,14 @@ import { AddActorForm } from "./add-actor-form";
 // One table serves both kinds; what differs between them lives in KINDS below, so a change to
 // the table's markup cannot reach one kind and miss the other.
 
-const STATE_LABEL: Record<ActorState, string> = { WORKING: "working", WAITING: "waiting", PAUSED: "paused", DONE: "done" };
+const STATE_LABEL: Record<ShownActorState, string> = { WORKING: "working", WAITING: "waiting", PAUSED: "paused", DONE: "done", NOT_STARTED: "not started", STOPPED: "sale stopped" };
 
-function StateBadge({ state, paused, position }: { state: ActorState; paused: boolean; position?: number | null }) {
-  // An actor the operator paused says so whatever its loop was doing; a stopped event's actors
-  // are PAUSED too, but keep their Pause button.
-  const shown: ActorState = paused ? "PAUSED" : state;
+function StateBadge({ state, paused, status, position }: { state: ActorState; paused: boolean; status: EventStatus; position?: number | null }) {
+  // An actor the operator paused says so whatever its loop was doing; before the start and
+  // while the sale is stopped the actors are idle too, but they say why, and keep their Pause button.
+  const shown = shownActorState(state, paused, status);
   return (
-    <span className={`actor-state actor-state-${shown.toLowerCase()}`} data-state={shown} data-paused={paused || undefined}>
+    <span className={`actor-state actor-state-${shown.toLowerCase().replace("_", "-")}`} data-state={shown} data-paused={paused || undefined}>
       <span className="actor-state-dot" aria-hidden="true" />
       {STATE_LABEL[shown]}
       {!paused && position != null ? <span className="queue-place"> · #{formatCount(position)} in queue</span> : null}
@@ -50,7 +51,7 @@ function CellUnit({ text }: { text: string }) {
 type ActorOf = { vendor: VendorView; customer: CustomerView };
 
 /** A data column, between the row's name and its actions. */
-type Column<T extends ActorView> = { key: string; head: ReactNode; headClass?: string; cellClass: string; cell: (actor: T) => ReactNode };
+type Column<T extends ActorView> = { key: string; head: ReactNode; headClass?: string; cellClass: string; cell: (actor: T, status: EventStatus) => ReactNode };
 
 type KindSpec<T extends ActorView> = {
   title: string;
@@ -92,7 +93,7 @@ function countColumn<T extends ActorView>(title: string, count: (actor: T) => nu
 }
 
 function stateColumn<T extends ActorView>(position?: (actor: T) => number | null): Column<T> {
-  return { key: "state", head: "State", cellClass: "cell-state", cell: (a) => <StateBadge state={a.state} paused={a.paused} position={position?.(a)} /> };
+  return { key: "state", head: "State", cellClass: "cell-state", cell: (a, status) => <StateBadge state={a.state} paused={a.paused} status={status} position={position?.(a)} /> };
 }
 
 const KINDS: { [K in ActorKind]: KindSpec<ActorOf[K]> } = {
@@ -123,9 +124,9 @@ const KINDS: { [K in ActorKind]: KindSpec<ActorOf[K]> } = {
   },
 };
 
-type RowProps<K extends ActorKind> = { kind: K; actor: ActorOf[K]; eventId: number; onNotice: (notice: ActorNotice) => void };
+type RowProps<K extends ActorKind> = { kind: K; actor: ActorOf[K]; eventId: number; status: EventStatus; onNotice: (notice: ActorNotice) => void };
 
-function ActorRowView<K extends ActorKind>({ kind, actor, eventId, onNotice }: RowProps<K>) {
+function ActorRowView<K extends ActorKind>({ kind, actor, eventId, status, onNotice }: RowProps<K>) {
   const spec: KindSpec<ActorOf[K]> = KINDS[kind];
   const classes = [spec.rowClass?.(actor) ?? "", actor.paused ? "row-paused" : ""].filter(Boolean).join(" ");
   return (
@@ -136,7 +137,7 @@ function ActorRowView<K extends ActorKind>({ kind, actor, eventId, onNotice }: R
       </th>
       {spec.columns.map((column) => (
         <td key={column.key} className={column.cellClass}>
-          {column.cell(actor)}
+          {column.cell(actor, status)}
         </td>
       ))}
       <td className="col-actions">
@@ -147,7 +148,7 @@ function ActorRowView<K extends ActorKind>({ kind, actor, eventId, onNotice }: R
 }
 
 // memo() drops the type parameter; the cast gives it back so a row's actor must match its kind.
-const ActorRow = memo(ActorRowView, (a, b) => a.kind === b.kind && a.eventId === b.eventId && sameFields(a.actor, b.actor)) as typeof ActorRowView;
+const ActorRow = memo(ActorRowView, (a, b) => a.kind === b.kind && a.eventId === b.eventId && a.status === b.status && sameFields(a.actor, b.actor)) as typeof ActorRowView;
 
 function sameFields<T extends object>(a: T, b: T): boolean {
   for (const key of Object.keys(a) as (keyof T)[]) if (a[key] !== b[key]) return false;
@@ -170,7 +171,7 @@ function ActionsHeader() {
   );
 }
 
-export function ActorTable<K extends ActorKind>({ kind, eventId, actors, defaultRate }: { kind: K; eventId: number; actors: ActorOf[K][]; defaultRate: number }) {
+export function ActorTable<K extends ActorKind>({ kind, eventId, status, actors, defaultRate }: { kind: K; eventId: number; status: EventStatus; actors: ActorOf[K][]; defaultRate: number }) {
   // The setter is stable, which the memoised rows rely on (they compare only their kind and actor).
   const [notice, setNotice] = useState<ActorNotice>(null);
   const spec: KindSpec<ActorOf[K]> = KINDS[kind];
@@ -207,7 +208,7 @@ export function ActorTable<K extends ActorKind>({ kind, eventId, actors, default
             </thead>
             <tbody>
               {actors.map((a) => (
-                <ActorRow key={a.id} kind={kind} actor={a} eventId={eventId} onNotice={setNotice} />
+                <ActorRow key={a.id} kind={kind} actor={a} eventId={eventId} status={status} onNotice={setNotice} />
               ))}
             </tbody>
           </table>

@@ -56,8 +56,8 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
       </header>
       <LiveNumbers event={event} />
       <QueueStats waitStats={event.waitStats} />
-      <ActorTable kind="vendor" eventId={event.id} actors={event.vendors} defaultRate={event.ticketReleaseRate} />
-      <ActorTable kind="customer" eventId={event.id} actors={event.customers} defaultRate={event.customerRetrievalRate} />
+      <ActorTable kind="vendor" eventId={event.id} status={event.status} actors={event.vendors} defaultRate={event.ticketReleaseRate} />
+      <ActorTable kind="customer" eventId={event.id} status={event.status} actors={event.customers} defaultRate={event.customerRetrievalRate} />
       <aside className="dashboard-side">
         <LogFeed feed={state.feed} run={event.run} />
         <AuditPanel eventId={event.id} run={event.run} />

@@ -1,5 +1,5 @@
 import type { LogEntry } from "@/lib/contracts/log";
-import { applyDelta, type EventDelta, type EventView } from "@/lib/contracts/event";
+import { applyDelta, type ActorState, type EventDelta, type EventStatus, type EventView } from "@/lib/contracts/event";
 
 // What the dashboard knows, and how each stream message (DESIGN §5) changes it. Pure, so the
 // rules — newest first, bounded, one run at a time, gaps marked — live in one place.
@@ -79,4 +79,15 @@ function feedFromNewestFirst(logs: LogEntry[], run: number): FeedItem[] {
 function newestLogId(feed: FeedItem[]): bigint | null {
   for (const item of feed) if (item.type === "log") return BigInt(item.entry.id);
   return null;
+}
+
+/** What an actor's state cell says: "paused" only for an actor someone paused; before the sale starts or while it is stopped, the event's state. */
+export type ShownActorState = ActorState | "NOT_STARTED" | "STOPPED";
+
+export function shownActorState(state: ActorState, paused: boolean, status: EventStatus): ShownActorState {
+  if (paused) return "PAUSED";
+  if (state === "DONE") return "DONE";
+  if (status === "IDLE") return "NOT_STARTED";
+  if (status === "STOPPED") return "STOPPED";
+  return state;
 }

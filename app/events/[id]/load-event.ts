@@ -1,7 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { AppError } from "@/lib/contracts/errors";
+import { hasCode } from "@/lib/contracts/errors";
 import { parseId } from "@/lib/contracts/ids";
 import { getBuyerEvent, getEventView } from "@/lib/events/view";
 
@@ -16,7 +16,7 @@ async function orNotFound<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") notFound();
+    if (hasCode(err, "not_found")) notFound();
     throw err;
   }
 }

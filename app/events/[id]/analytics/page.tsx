@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { AppError } from "@/lib/contracts/errors";
+import { hasCode } from "@/lib/contracts/errors";
 import { formatCount } from "@/lib/contracts/format";
 import { runAnalytics } from "@/lib/history/analytics";
 import "../history.css";
@@ -23,7 +23,7 @@ export default async function AnalyticsPage({ params, searchParams }: Props) {
   const event = await loadEvent((await params).id);
   const run = runParam((await searchParams).run) ?? event.run;
   const analytics = await runAnalytics(event.id, run).catch((err: unknown) => {
-    if (err instanceof AppError && err.code === "not_found") notFound();
+    if (hasCode(err, "not_found")) notFound();
     throw err;
   });
   const runs = Array.from({ length: event.run }, (_, i) => event.run - i);

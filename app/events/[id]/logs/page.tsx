@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AppError } from "@/lib/contracts/errors";
+import { isAppError } from "@/lib/contracts/errors";
 import { fieldErrors } from "@/lib/contracts/event-input";
 import { logQuerySchema, type LogPage } from "@/lib/contracts/history";
 import { logPage } from "@/lib/history/logs";
@@ -34,7 +34,7 @@ export default async function LogsPage({ params, searchParams }: Props) {
     try {
       first = await logPage(event.id, parsed.data);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      if (!isAppError(err) || err.status >= 500) throw err;
       problem = err.message;
     }
   }
