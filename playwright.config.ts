@@ -3,11 +3,17 @@ import { defineConfig } from "@playwright/test";
 
 // End-to-end tests run the real app (`next build` + `next start`) against a database of
 // their own on the local server, created by the app at start-up and dropped in teardown.
+// The contract specs (API, security, purchases) run twice: through `npm start` and through
+// Next's own bare standalone server (`node .next/standalone/server.js`, as Next's docs and
+// every Dockerfile deploy it), each server on a database of its own.
 const port = Number(process.env.E2E_PORT ?? 3107);
+const barePort = port + 1;
 process.env.E2E_DATABASE ??= `ticketing_e2e_${randomBytes(4).toString("hex")}`;
+process.env.E2E_BARE_DATABASE ??= `${process.env.E2E_DATABASE}_bare`;
 process.env.E2E_BASE_URL = `http://127.0.0.1:${port}`;
-// The server's stdout (its JSON log lines) goes to a file that a test reads back.
+// The servers' stdout (their JSON log lines) goes to files that a test reads back.
 process.env.E2E_SERVER_LOG ??= `test-results/server-${process.env.E2E_DATABASE}.log`;
+process.env.E2E_BARE_SERVER_LOG ??= `test-results/server-${process.env.E2E_BARE_DATABASE}.log`;
 const server = process.env.TEST_DATABASE_SERVER ?? "mysql://root@127.0.0.1:3306";
 if (!/@(127\.0\.0\.1|localhost)(:\d+)?$/.test(server)) throw new Error("End-to-end tests only run against a local database server");
 
@@ -34,23 +40,41 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
-  webServer: {
-    // Built here unless the integration tests left an up-to-date build (tests/helpers/standalone.ts).
-    command: `node --import tsx tests/helpers/build.ts && mkdir -p test-results && npm start > ${process.env.E2E_SERVER_LOG} 2>&1`,
-    url: `http://127.0.0.1:${port}/api/health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      DATABASE_URL: `${server}/${process.env.E2E_DATABASE}`,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      ENGINE_TICK_MS: "50",
-      PURCHASE_RATE_PER_SECOND: "1",
-      PURCHASE_RATE_BURST: "5",
-      ADMIN_TOKEN: E2E_ADMIN_TOKEN,
-      NEXT_TELEMETRY_DISABLED: "1",
+  projects: [
+    { name: "npm-start", use: { baseURL: process.env.E2E_BASE_URL } },
+    { name: "next-server", testMatch: /\/(api|security|purchases)\.spec\.ts$/, use: { baseURL: `http://127.0.0.1:${barePort}` } },
+  ],
+  // Started one after the other: the first builds unless the integration tests left an
+  // up-to-date build (tests/helpers/standalone.ts), and the second finds it built.
+  webServer: [
+    {
+      command: `node --import tsx tests/helpers/build.ts && mkdir -p test-results && npm start > ${process.env.E2E_SERVER_LOG} 2>&1`,
+      url: `http://127.0.0.1:${port}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...serverEnv(process.env.E2E_DATABASE), PORT: String(port), HOST: "127.0.0.1" },
     },
-  },
+    {
+      command: `node --import tsx tests/helpers/build.ts && mkdir -p test-results && node .next/standalone/server.js > ${process.env.E2E_BARE_SERVER_LOG} 2>&1`,
+      url: `http://127.0.0.1:${barePort}/api/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...serverEnv(process.env.E2E_BARE_DATABASE), PORT: String(barePort), HOSTNAME: "127.0.0.1" },
+    },
+  ],
 });
+
+function serverEnv(database: string | undefined): Record<string, string> {
+  return {
+    DATABASE_URL: `${server}/${database}`,
+    ENGINE_TICK_MS: "50",
+    PURCHASE_RATE_PER_SECOND: "1",
+    PURCHASE_RATE_BURST: "5",
+    ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+}

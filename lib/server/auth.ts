@@ -25,9 +25,9 @@ export type AdminMode = "token" | "loopback";
 export type AdminVia = "token" | "session" | "loopback";
 
 /** Why nobody is admin on a server that cannot see the socket (said by the boot log, the API and the banner). */
-export const LOOPBACK_UNSEEN = "Admin is off: without ADMIN_TOKEN, admin is open only to this machine, and this server cannot see where a request comes from (it was not started with `npm start`). Set ADMIN_TOKEN, or run `npm start`";
+export const LOOPBACK_UNSEEN = "Admin is off: without ADMIN_TOKEN, admin is open only to this machine, and this server cannot see where a request comes from (its requests reach it through a platform's proxy, not from a socket of its own). Set ADMIN_TOKEN, or run `npm start` on your own machine";
 
-/** Whether this process can tell a request from this machine: the `npm start` entry stamps every request. */
+/** Whether this process can tell a request from this machine: every request is stamped with its socket's address (lib/server/exposure.ts, or the `npm start` entry). */
 export function seesSockets(): boolean {
   return existing<string>("edge-secret") !== undefined;
 }
@@ -40,9 +40,9 @@ export function adminMode(): AdminMode {
 export async function adminVia(headers: HeaderSource, cookie: string | undefined): Promise<AdminVia | null> {
   const token = env().ADMIN_TOKEN;
   if (!token) {
-    // Only the `npm start` entry sees the socket, and only its stamp says where a request came
-    // from. Without it (`next start`, Next's bare server.js, `next dev`), nothing a client
-    // sends can say so — a Host header is the client's to write — so admin is nobody's.
+    // Only the stamp says where a request came from (lib/server/exposure.ts). Without it (a
+    // platform's runtime, whose sockets are its proxy's), nothing a client sends can say so —
+    // a Host header is the client's to write — so admin is nobody's.
     const client = clientOf(headers);
     if (!client.stamped || client.forwarded || !isLoopbackAddress(client.address)) return null;
     if (!isLoopbackHost(headers.get("host"))) return null;

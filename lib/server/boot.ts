@@ -10,7 +10,7 @@ import { endWaits } from "@/lib/purchases/notify";
 import { offerDbHealth } from "./db-health";
 import { offerNodePurchases } from "./purchase-endpoint";
 import { LOOPBACK_UNSEEN, seesSockets } from "./auth";
-import { exposedAddress, exposedRefusal } from "./exposure";
+import { exposedAddress, exposedRefusal, stampRequests } from "./exposure";
 import { startDraining } from "./shutdown";
 
 /** SIGTERM to exit: the whole drain fits in this, or the process exits anyway. */
@@ -25,6 +25,8 @@ export async function boot(): Promise<void> {
   if (once.done) return;
   once.done = true;
   const log = logger().child({ component: "boot" });
+  const stamping = stampRequests();
+  if (stamping) log.info({ servers: stamping }, "requests are stamped with their socket's address");
   if (!config.ADMIN_TOKEN) refuseExposure(log);
   offerNodeStream();
   offerNodePurchases();

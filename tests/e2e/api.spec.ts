@@ -153,7 +153,7 @@ test.describe("bad input gets a 4xx that says what to fix, and changes nothing",
 /** Reads an SSE response for `ms` milliseconds and returns its messages. */
 async function readStream(path: string, ms: number, headers: Record<string, string> = {}) {
   const abort = new AbortController();
-  const res = await fetch(`${process.env.E2E_BASE_URL}${path}`, { headers, signal: abort.signal });
+  const res = await fetch(`${test.info().project.use.baseURL}${path}`, { headers, signal: abort.signal });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/event-stream");
   const reader = res.body!.getReader();

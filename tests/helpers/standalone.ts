@@ -3,8 +3,9 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
-// The built `npm start` server (Next's standalone output behind lib/server/standalone-entry.mjs)
-// as a child process, for tests that must see the real server: its signals, its sockets.
+// The built server as a child process, for tests that must see the real server: its signals,
+// its sockets — `npm start` (Next's standalone output behind lib/server/standalone-entry.mjs)
+// or Next's own bare standalone server.js.
 const ROOT = path.join(import.meta.dirname, "../..");
 const ENTRY = path.join(ROOT, "lib/server/standalone-entry.mjs");
 
@@ -46,13 +47,24 @@ export async function freePort(): Promise<number> {
 
 export type Server = { proc: ChildProcess; url: string; output: () => string; exited: Promise<{ code: number | null; at: number }> };
 
-export async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, [ENTRY], {
+/** How a server is run: `npm start`'s entry, or Next's own bare standalone server (`node .next/standalone/server.js`). */
+export type ServerKind = "entry" | "bare";
+export const SERVER_KINDS: ServerKind[] = ["entry", "bare"];
+const BARE = path.join(ROOT, ".next/standalone/server.js");
+
+/** Spawns a server without waiting for it (HOST for the entry, HOSTNAME for server.js: each one's own variable). */
+export function spawnServer(env: Record<string, string>, kind: ServerKind = "entry", port?: number) {
+  const host = env.HOST ?? "127.0.0.1";
+  return spawn(process.execPath, [kind === "entry" ? ENTRY : BARE], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", HOST: "127.0.0.1", PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...(port ? { PORT: String(port) } : {}), ...env, HOST: host, HOSTNAME: host },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+export async function startServer(env: Record<string, string>, kind: ServerKind = "entry"): Promise<Server> {
+  const port = await freePort();
+  const proc = spawnServer(env, kind, port);
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));

@@ -47,7 +47,7 @@ describe("admin access without ADMIN_TOKEN", () => {
   it("is nobody's on a server that cannot see the socket (no entry stamp), whatever the request names", async () => {
     // Next's own server (`next start`, server.js, `next dev`) hands the app only headers, and a
     // client writes every one of them: the repro of a remote host naming Host: 127.0.0.1.
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { host: "127.0.0.1:3320" },
       { host: "localhost:3320" },
       { host: "[::1]:3320" },
