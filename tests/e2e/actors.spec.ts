@@ -51,3 +51,22 @@ test("an operator adds, pauses, resumes and removes actors during a running sale
   expect(ev.customers.map((c: { name: string }) => c.name)).not.toContain("Customer 2");
   await request.post(`/api/events/${id}/stop`, { data: {} });
 });
+
+test("before the start, every actor says the sale has not started; 'paused' is only for one someone paused", async ({ page, request }) => {
+  const created = await request.post("/api/events", {
+    data: { name: "Not yet", totalTickets: 100, maxTicketCapacity: 10, ticketReleaseRate: 5, customerRetrievalRate: 5, vendors: 2, customers: 2, vipCustomers: 0 },
+  });
+  const { id } = await created.json();
+  await page.goto(`/events/${id}`);
+  const vendors = page.getByTestId("vendors-table");
+  const customers = page.getByTestId("customers-table");
+  for (const table of [vendors, customers]) {
+    await expect(table.locator("[data-state]")).toHaveCount(2);
+    await expect(table.locator('[data-state="NOT_STARTED"]')).toHaveCount(2);
+    await expect(table).not.toContainText(/paused/);
+  }
+  await page.getByRole("button", { name: "Pause Vendor 1" }).click();
+  await expect(vendors.getByRole("row", { name: /Vendor 1\b/ })).toContainText("paused");
+  await expect(vendors.getByRole("row", { name: /Vendor 2\b/ })).toContainText("not started");
+  await page.screenshot({ path: "test-results/actors-idle.png", fullPage: true });
+});
