@@ -4,6 +4,7 @@ export const LOG_KINDS = [
   "CREATED",
   "STARTED",
   "RESUMED",
+  "CATCH_UP",
   "STOPPED",
   "RESET",
   "CONFIG",

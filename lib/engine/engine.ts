@@ -1,6 +1,7 @@
 import "server-only";
 import { setMaxListeners } from "node:events";
 import type { ActorKind } from "@/lib/contracts/event";
+import { formatCount as count } from "@/lib/contracts/format";
 import { hostname } from "node:os";
 import { db } from "@/lib/db/client";
 import { LeaseConnection, leaseName, type Fence } from "@/lib/db/lease";
@@ -12,7 +13,8 @@ import { singleton } from "@/lib/platform/singleton";
 import { Market } from "@/lib/pool/market";
 import { expireWaits } from "@/lib/purchases/cancel";
 import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
-import { runActor } from "./actor-loop";
+import { runActor, sleep } from "./actor-loop";
+import { catchUpRounds, planCatchUp } from "./catch-up";
 
 // One engine per process, a process singleton so that a hot reload in `next dev` never starts a
 // second one. It drives the simulated vendors and customers of the RUNNING events whose lease
@@ -22,6 +24,19 @@ import { runActor } from "./actor-loop";
 // instance watches for RUNNING events that nobody drives (a driver died) and takes them over.
 
 const WATCH_MS = 1_000;
+/** On-demand: how long a request keeps its event driven here (an open stream renews it every second). */
+export const DEMAND_MS = 2_000;
+const DEMAND_CHECK_MS = 250;
+/** On-demand: how often an instance that is wanted but does not drive tries the lease again (its driver may be frozen or gone). */
+const DEMAND_RETRY_MS = 500;
+/** How often a driver writes Event.advancedAt: what an on-demand driver after it catches up from. */
+const HEARTBEAT_MS = 1_000;
+/** A catch-up moves at most this many tickets a round (each round is batches of the market's own). */
+const CATCH_UP_ROUND = 5_000;
+/** A round that has not finished by then (a real buyer took what a simulated one was owed) lets the next one go. */
+const CATCH_UP_ROUND_MS = 3_000;
+/** Gaps shorter than this are ordinary: no catch-up, no log row. */
+const CATCH_UP_MIN_MS = 500;
 const EXPIRE_EVERY_MS = 60_000;
 /** How often a driver reads its event's actor rows, for pauses, additions and removals made on other instances. */
 const FOLLOW_MS = 2_000;
@@ -56,8 +71,60 @@ export class Engine {
   private watching = false;
   /** When waits were last checked against PURCHASE_MAX_WAIT_MS (see expireWaits). */
   private expiredAt = 0;
+  /** On-demand: until when each event is wanted here, and the lease attempt in flight. */
+  private readonly demands = new Map<number, { until: number; triedAt: number; trying?: Promise<boolean> }>();
+  private demandTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly tickMs: number) {}
+  constructor(
+    private readonly tickMs: number,
+    readonly mode: "background" | "on-demand" = "background",
+  ) {}
+
+  /**
+   * On-demand mode: a request for the event came (a page, an API call, a purchase, an open
+   * stream, the cron). The event is driven here for `ms` from now if this instance can take
+   * its lease — with a catch-up for the time nobody drove it — and let go when nothing has
+   * wanted it for that long. While another instance holds the lease, this one tries again
+   * every DEMAND_RETRY_MS as long as it is wanted (the holder may be frozen or gone). True
+   * when this instance drives the event now. In background mode it changes nothing.
+   */
+  async want(eventId: number, ms = DEMAND_MS): Promise<boolean> {
+    if (this.mode !== "on-demand") return this.runtimes.has(eventId);
+    const d = this.demands.get(eventId) ?? { until: 0, triedAt: 0 };
+    this.demands.set(eventId, d);
+    d.until = Math.max(d.until, Date.now() + ms);
+    this.demandTimer ??= setInterval(() => void this.reviewDemand(), DEMAND_CHECK_MS);
+    this.demandTimer.unref?.();
+    if (this.runtimes.has(eventId)) return true;
+    return this.tryLead(eventId, d);
+  }
+
+  private tryLead(eventId: number, d: { triedAt: number; trying?: Promise<boolean> }): Promise<boolean> {
+    d.triedAt = Date.now();
+    d.trying ??= this.lead(eventId, true)
+      .catch((err: unknown) => {
+        logger().warn({ err, eventId }, "could not take the event's lease; trying again while it is wanted");
+        return false;
+      })
+      .finally(() => (d.trying = undefined));
+    return d.trying;
+  }
+
+  /** Lets go of events nobody wants any more, and tries again for those wanted but driven elsewhere. */
+  private async reviewDemand(): Promise<void> {
+    const now = Date.now();
+    for (const [id, d] of this.demands) {
+      if (d.trying) continue;
+      if (now >= d.until) {
+        this.demands.delete(id);
+        if (this.runtimes.has(id)) await this.halt(id).catch((err: unknown) => logger().warn({ err, eventId: id }, "letting go of an event failed"));
+      } else if (!this.runtimes.has(id) && !this.pending.has(id) && now - d.triedAt >= DEMAND_RETRY_MS) void this.tryLead(id, d);
+    }
+    if (this.demands.size === 0 && this.demandTimer) {
+      clearInterval(this.demandTimer);
+      this.demandTimer = undefined;
+    }
+  }
 
   /** The lease session, opened on first use; when it dies every event it led is halted here (a batch would be fenced anyway). */
   private leases(): Promise<LeaseConnection> {
@@ -93,13 +160,14 @@ export class Engine {
       if (ev?.status !== "RUNNING") return false;
       if (resume) {
         // Simulated requests died with the old driver; real buyers' purchases keep their place.
+        // On demand, a new driver is ordinary (its catch-up is logged instead, in create).
         // Under the event's lock, as every log row is written, so that log ids commit in order
         // and the live feed (id > cursor) cannot pass over this one.
         await db().$transaction(async (tx) => {
           const locked = await lockEvent(tx, eventId);
           if (!locked) return;
           await cancelQueuedPurchases(tx, { eventId, run: locked.run, simulatedOnly: true });
-          await appendLogs(tx, [logRow({ eventId, run: locked.run }, locked, { kind: "RESUMED", actor: "system", message: `${instanceId()} took over the run` })]);
+          if (this.mode === "background") await appendLogs(tx, [logRow({ eventId, run: locked.run }, locked, { kind: "RESUMED", actor: "system", message: `${instanceId()} took over the run` })]);
         });
       }
       await db().$executeRawUnsafe("UPDATE Event SET driverInstance = ? WHERE id = ?", instanceId(), eventId);
@@ -250,6 +318,9 @@ export class Engine {
   async shutdown(): Promise<void> {
     clearInterval(this.watcher);
     this.watcher = undefined;
+    clearInterval(this.demandTimer);
+    this.demandTimer = undefined;
+    this.demands.clear();
     await Promise.all([...this.runtimes.keys()].map((id) => this.halt(id)));
     const lease = this.lease;
     this.lease = undefined;
@@ -314,12 +385,90 @@ export class Engine {
     this.stats.set(eventId, market.totals);
     const rt: Runtime = { eventId, run: ev.run, market, abort, fence, actors: new Map(), defaults: { ticketReleaseRate: ev.ticketReleaseRate, customerRetrievalRate: ev.customerRetrievalRate } };
     this.runtimes.set(eventId, rt);
+    // Up to when the sale has been driven, for whoever drives it next (a catch-up in on-demand mode).
+    const heartbeat = setInterval(() => {
+      void db()
+        .$executeRawUnsafe("UPDATE Event SET advancedAt = NOW(3) WHERE id = ? AND run = ? AND status = 'RUNNING' AND driverInstance = ?", eventId, ev.run, instanceId())
+        .catch(() => undefined);
+    }, HEARTBEAT_MS);
+    heartbeat.unref?.();
+    abort.signal.addEventListener("abort", () => clearInterval(heartbeat), { once: true });
+    if (this.mode === "on-demand" && fence) await this.catchUp(rt).catch((err: unknown) => log.warn({ err }, "catching up failed; the sale goes on from now"));
+    else await db().$executeRawUnsafe("UPDATE Event SET advancedAt = NOW(3) WHERE id = ?", eventId);
+    if (rt.abort.signal.aborted) return;
     await this.follow(rt); // the active actors' loops start here, as any later change is followed
     market.nudge();
     // Pause, resume, add and remove may land on another instance: the next batch sees the
     // event's roster counter move and the actor rows are followed then; a slow timer backs it up.
     const follow = setInterval(() => followSoon(), FOLLOW_MS);
     abort.signal.addEventListener("abort", () => clearInterval(follow), { once: true });
+  }
+
+  /**
+   * On-demand: nobody drove the sale since Event.advancedAt (instances were frozen or gone).
+   * What the rates allowed for that time is released and sold now, capped as the pool would
+   * have capped it (lib/engine/catch-up.ts), in rounds of at most CATCH_UP_ROUND tickets, and
+   * logged as a catch-up. The pool checks every round as it checks any batch.
+   */
+  private async catchUp(rt: Runtime): Promise<void> {
+    type Row = { gapMs: number | null; totalTickets: number; maxTicketCapacity: number; released: number; sold: number; available: number };
+    const [ev] = await db().$queryRawUnsafe<Row[]>(
+      "SELECT TIMESTAMPDIFF(MICROSECOND, advancedAt, NOW(3)) / 1000 AS gapMs, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ? AND run = ? AND status = 'RUNNING'",
+      rt.eventId,
+      rt.run,
+    );
+    await db().$executeRawUnsafe("UPDATE Event SET advancedAt = NOW(3) WHERE id = ?", rt.eventId);
+    const gapMs = Number(ev?.gapMs ?? 0);
+    if (!ev || !(gapMs >= CATCH_UP_MIN_MS)) return;
+    type Actor = { id: number; name: string; vip: number | boolean; rate: number | null };
+    const [vendors, customers] = await Promise.all([
+      db().$queryRawUnsafe<Actor[]>("SELECT id, name, 0 AS vip, ticketReleaseRate AS rate FROM Vendor WHERE eventId = ? AND removedAt IS NULL AND NOT paused AND state <> 'DONE' ORDER BY id", rt.eventId),
+      db().$queryRawUnsafe<Actor[]>("SELECT id, name, vip, customerRetrievalRate AS rate FROM Customer WHERE eventId = ? AND removedAt IS NULL AND NOT paused AND state <> 'DONE' ORDER BY id", rt.eventId),
+    ]);
+    const rate = (a: Actor, fallback: number) => (a.rate === null ? fallback : Number(a.rate));
+    const plan = planCatchUp({
+      gapMs,
+      totalTickets: Number(ev.totalTickets),
+      maxTicketCapacity: Number(ev.maxTicketCapacity),
+      released: Number(ev.released),
+      sold: Number(ev.sold),
+      available: Number(ev.available),
+      vendors: vendors.map((v) => ({ id: Number(v.id), rate: rate(v, rt.defaults.ticketReleaseRate) })),
+      customers: customers.map((c) => ({ id: Number(c.id), rate: rate(c, rt.defaults.customerRetrievalRate) })),
+    });
+    const byId = <T extends Actor>(rows: T[]) => new Map(rows.map((r) => [Number(r.id), r]));
+    const vendorOf = byId(vendors);
+    const customerOf = byId(customers);
+    const rounds = catchUpRounds(plan, CATCH_UP_ROUND);
+    let released = 0;
+    let sold = 0;
+    for (const round of rounds) {
+      if (rt.abort.signal.aborted) break;
+      const work: Promise<void>[] = [
+        ...round.releases.map(async (r) => {
+          const v = vendorOf.get(r.id)!;
+          const outcome = await rt.market.release({ id: r.id, name: v.name }, r.tickets);
+          released += outcome.released;
+        }),
+        ...round.buys.map(async (b) => {
+          const c = customerOf.get(b.id)!;
+          const outcome = await rt.market.buy({ id: b.id, name: c.name, vip: Boolean(Number(c.vip)) }, b.tickets);
+          sold += outcome.ticketIds.length;
+        }),
+      ];
+      const settled = Promise.all(work).then(() => true);
+      const pause = new AbortController();
+      const finished = await Promise.race([settled, sleep(CATCH_UP_ROUND_MS, pause.signal).then(() => false)]);
+      pause.abort();
+      if (!finished) break; // the rest is served as the loops go on
+    }
+    const seconds = (gapMs / 1000).toFixed(1);
+    const message = `${instanceId()} caught up ${seconds} s that nobody drove: released ${count(released)} and sold ${count(sold)} of the ${count(plan.released)} and ${count(plan.sold)} the rates allowed, in ${rounds.length} round${rounds.length === 1 ? "" : "s"}`;
+    logger().info({ eventId: rt.eventId, run: rt.run, gapMs, released, sold, rounds: rounds.length }, "caught up a sale nobody drove");
+    await db().$transaction(async (tx) => {
+      const locked = await lockEvent(tx, rt.eventId);
+      if (locked && locked.run === rt.run) await appendLogs(tx, [logRow({ eventId: rt.eventId, run: rt.run }, locked, { kind: "CATCH_UP", actor: "system", message })]);
+    });
   }
 
   /** Starts the loops of actors active in the database but not running here, and stops those paused or removed (wherever that was done). */
@@ -342,5 +491,5 @@ export class Engine {
 }
 
 export function engine(): Engine {
-  return singleton("engine", () => new Engine(env().ENGINE_TICK_MS));
+  return singleton("engine", () => new Engine(env().ENGINE_TICK_MS, env().ENGINE_MODE));
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { PurchaseView } from "@/lib/contracts/purchase";
 import type { PurchaseRequest } from "@/lib/contracts/purchase-input";
 import { engine } from "@/lib/engine/engine";
+import { demand } from "./demand";
 import { awaitJoined, awaitOutcome, enterQueue, type PurchaseOptions } from "@/lib/purchases/request";
 
 // A real buyer buys: join the event's one queue (or find the purchase an earlier request with
@@ -9,6 +10,7 @@ import { awaitJoined, awaitOutcome, enterQueue, type PurchaseOptions } from "@/l
 // wait for the outcome until the request's deadline (its arrival plus its wait budget).
 
 export async function buy(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<{ purchase: PurchaseView; replayed: boolean }> {
+  demand(eventId);
   const entry = await enterQueue(eventId, input, options);
   if (entry.replayed) return { purchase: await awaitOutcome(entry.id, options.deadline), replayed: true };
   const outcome = awaitJoined(entry, eventId, options.deadline);

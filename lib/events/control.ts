@@ -18,7 +18,7 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
     const ev = await lockEventOrThrow(tx, eventId);
     if (ev.status === "RUNNING") throw new AppError("invalid_state", "The event is already running");
     if (ev.status === "SOLD_OUT") throw new AppError("invalid_state", "The event is sold out; reset it to start a new run");
-    await tx.$executeRawUnsafe("UPDATE Event SET status = 'RUNNING', updatedAt = ? WHERE id = ?", new Date(), eventId);
+    await tx.$executeRawUnsafe("UPDATE Event SET status = 'RUNNING', advancedAt = NOW(3), updatedAt = ? WHERE id = ?", new Date(), eventId);
     for (const table of ["Vendor", "Customer"]) {
       await tx.$executeRawUnsafe(`UPDATE ${table} SET state = IF(paused, 'PAUSED', 'WORKING') WHERE eventId = ? AND removedAt IS NULL`, eventId);
     }
@@ -27,7 +27,8 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
   });
   // This instance drives the run if it can take the lease; otherwise the instance that holds it
   // (or, within a second, any instance's watcher) does.
-  await engine().lead(eventId);
+  if (engine().mode === "on-demand") await engine().want(eventId);
+  else await engine().lead(eventId);
   return getEventView(eventId);
 }
 

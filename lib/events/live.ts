@@ -6,6 +6,7 @@ import { parseId } from "@/lib/contracts/ids";
 import { sseResponse, sseToNode } from "@/lib/log/stream";
 import { errorAnswer } from "@/lib/platform/http-error";
 import { singleton } from "@/lib/platform/singleton";
+import { demandWhileOpen } from "./demand";
 import { getEventView } from "./view";
 
 // The live stream of one event (Server-Sent Events): the log's feed, with the event's view in
@@ -17,6 +18,7 @@ const STATS_MAX_AGE_MS = 1_000;
 const source = (eventId: number) => ({ load: () => getEventView(eventId, STATS_MAX_AGE_MS), diff: diffEvent });
 
 export function liveStream(eventId: number, req: Request): Promise<Response> {
+  demandWhileOpen(eventId, req.signal);
   return sseResponse({ eventId, source: source(eventId), lastEventId: req.headers.get("last-event-id"), signal: req.signal });
 }
 

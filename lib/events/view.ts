@@ -3,6 +3,7 @@ import { AppError } from "@/lib/contracts/errors";
 import type { ActorState, BuyerEvent, EventSummary, EventView } from "@/lib/contracts/event";
 import { db } from "@/lib/db/client";
 import { queueNow, waitStats } from "@/lib/purchases/wait-stats";
+import { demand } from "./demand";
 
 // An event as the API and the pages show it (the shapes live in lib/contracts), built from the
 // database only, so that every app instance — and a restarted one — shows exactly what the
@@ -10,6 +11,7 @@ import { queueNow, waitStats } from "@/lib/purchases/wait-stats";
 
 /** The event as the API and pages show it. `statsMaxAgeMs`: wait statistics that old will do (the live feed's reads). */
 export async function getEventView(id: number, statsMaxAgeMs = 0): Promise<EventView> {
+  if (statsMaxAgeMs === 0) demand(id); // a request's read (the live feed's reads come with their stream's demand)
   const ev = await db().event.findUnique({
     where: { id },
     include: {
@@ -79,6 +81,7 @@ function actorCommon(a: { id: number; name: string; state: ActorState; paused: b
 
 /** What the buyer page shows: nothing of the operator's (no actors, no log, no rates). */
 export async function getBuyerEvent(id: number): Promise<BuyerEvent> {
+  demand(id);
   const ev = await db().event.findUnique({ where: { id } });
   if (!ev) throw new AppError("not_found", `There is no event with id ${id}`);
   return {

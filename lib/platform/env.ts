@@ -29,13 +29,23 @@ const schema = z.object({
   PURCHASE_MAX_WAIT_MS: z.coerce.number().int().min(60_000).max(2_147_483_647).default(86_400_000),
   /** Tests only: every pool batch holds its transaction open this long before it commits, so that a kill can land inside one. */
   TEST_BATCH_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(0),
+  /**
+   * background: every instance drives sales from its own timers, and takes over events nobody
+   * drives. on-demand: nothing runs between requests; a sale advances while an instance
+   * handles a request for it, and catches up for the time nobody drove it (lib/engine/engine.ts).
+   */
+  ENGINE_MODE: z.enum(["background", "on-demand"], { message: 'ENGINE_MODE must be "background" or "on-demand"' }).optional(),
+  /** The secret Vercel Cron sends as `Authorization: Bearer …` to GET /api/cron/advance; unset, the route answers 401 to everyone. */
+  CRON_SECRET: z.string().min(16, "CRON_SECRET must be at least 16 characters").optional(),
+  /** Set by Vercel on its instances: on-demand becomes the default engine mode. */
+  VERCEL: z.string().optional(),
   ENGINE_AUTOSTART: z
     .enum(["true", "false"])
     .default("true")
     .transform((v) => v === "true"),
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = Omit<z.infer<typeof schema>, "ENGINE_MODE"> & { ENGINE_MODE: "background" | "on-demand" };
 
 let cached: Env | undefined;
 
@@ -44,11 +54,13 @@ export function env(): Env {
   const parsed = schema.safeParse({
     ...process.env,
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || undefined,
+    CRON_SECRET: process.env.CRON_SECRET || undefined,
+    ENGINE_MODE: process.env.ENGINE_MODE || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
+  cached = { ...parsed.data, ENGINE_MODE: parsed.data.ENGINE_MODE ?? (parsed.data.VERCEL ? "on-demand" : "background") };
   return cached;
 }

@@ -25,6 +25,7 @@ export async function boot(): Promise<void> {
   if (once.done) return;
   once.done = true;
   const log = logger().child({ component: "boot" });
+  log.info({ mode: config.ENGINE_MODE }, config.ENGINE_MODE === "on-demand" ? "engine on demand: a sale advances while a request for it is served, and catches up after a gap" : "engine in the background: this instance drives sales and takes over those nobody drives");
   const stamping = stampRequests();
   if (stamping) log.info({ servers: stamping }, "requests are stamped with their socket's address");
   if (!config.ADMIN_TOKEN) refuseExposure(log);
@@ -38,7 +39,8 @@ export async function boot(): Promise<void> {
       const { created, applied } = await migrate(config.DATABASE_URL);
       if (created) log.info("created the database");
       if (applied.length) log.info({ migrations: applied }, "applied migrations");
-      if (config.ENGINE_AUTOSTART) {
+      // On demand nothing runs between requests: no resume, no watcher (lib/events/demand.ts).
+      if (config.ENGINE_AUTOSTART && config.ENGINE_MODE === "background") {
         const resumed = await engine().resumeRunning();
         if (resumed.length) log.info({ events: resumed }, "resumed running events");
         engine().watchRunning();

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { AppError } from "@/lib/contracts/errors";
 import { fieldErrors } from "@/lib/contracts/event-input";
 import { parseId } from "@/lib/contracts/ids";
+import { demand } from "@/lib/events/demand";
 import { errorAnswer } from "@/lib/platform/http-error";
 import { ADMIN_COOKIE, isAdmin, requireAdmin, type HeaderSource } from "./auth";
 import { refuseWhileDraining } from "./shutdown";
@@ -120,7 +121,9 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S>
 
 /** The event id of an /api/events/{id}/… path; anything that is not one of our ids is a 404. */
 export async function eventIdParam(ctx: { params: Promise<{ id: string }> }): Promise<number> {
-  return parseId((await ctx.params).id, "event");
+  const id = parseId((await ctx.params).id, "event");
+  demand(id); // on demand, any request for an event drives it for a moment (lib/events/demand.ts)
+  return id;
 }
 
 export function cookieFrom(headers: HeaderSource, name: string): string | undefined {

@@ -10,6 +10,7 @@ const KIND_LABEL: Record<LogKind, string> = {
   CREATED: "Created",
   STARTED: "Started",
   RESUMED: "Resumed",
+  CATCH_UP: "Caught up",
   STOPPED: "Stopped",
   RESET: "Reset",
   CONFIG: "Config",
