@@ -58,7 +58,12 @@ export function env(): Env {
     ENGINE_MODE: process.env.ENGINE_MODE || undefined,
   });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    const secret = /TOKEN|SECRET|DATABASE_URL/;
+    const lines = parsed.error.issues.map((i) => {
+      const key = i.path.join(".");
+      const given = process.env[key];
+      return `  ${key}: ${i.message}${given !== undefined && !secret.test(key) ? ` (it is ${JSON.stringify(given.slice(0, 80))})` : ""}`;
+    });
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   cached = { ...parsed.data, ENGINE_MODE: parsed.data.ENGINE_MODE ?? (parsed.data.VERCEL ? "on-demand" : "background") };

@@ -20,7 +20,7 @@ const SHUTDOWN_BUDGET_MS = 9_000;
 // migrations, then resume every run the database says is RUNNING. While the database does
 // not answer, the app still serves (health says 503) and keeps trying.
 export async function boot(): Promise<void> {
-  const config = env();
+  const config = configOrExit();
   const once = singleton("booted", () => ({ done: false }));
   if (once.done) return;
   once.done = true;
@@ -101,4 +101,14 @@ function refuseExposure(log: ReturnType<typeof logger>): void {
   check();
   setTimeout(check, 1_000).unref();
   if (!seesSockets()) log.warn(LOOPBACK_UNSEEN);
+}
+
+/** The configuration, or the process ends here with the message naming what is wrong (Next would only log a failed instrumentation hook, and serve on). */
+function configOrExit(): ReturnType<typeof env> {
+  try {
+    return env();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }

@@ -53,12 +53,14 @@ export const SERVER_KINDS: ServerKind[] = ["entry", "bare"];
 const BARE = path.join(ROOT, ".next/standalone/server.js");
 
 /** Spawns a server without waiting for it (HOST for the entry, HOSTNAME for server.js: each one's own variable). */
-export function spawnServer(env: Record<string, string>, kind: ServerKind = "entry", port?: number) {
+export function spawnServer(env: Record<string, string>, kind: ServerKind = "entry", port?: number, ownGroup = false) {
   const host = env.HOST ?? "127.0.0.1";
   return spawn(process.execPath, [kind === "entry" ? ENTRY : BARE], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...(port ? { PORT: String(port) } : {}), ...env, HOST: host, HOSTNAME: host },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that a test can freeze, thaw or kill the server as a whole (`kill(-pid)`).
+    detached: ownGroup,
   });
 }
 
