@@ -253,7 +253,7 @@ describe("a sale on a serverless platform", () => {
     const [[catchUps]] = (await t.sql.query("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND kind = 'CATCH_UP'", [id])) as unknown as [[{ n: number }]];
     process.env.DATABASE_URL = t.url;
     const { auditRun } = await import("../../lib/history/audit");
-    const report = await auditRun(id);
+    const report = await auditRun(id).finally(async () => (await import("../../lib/db/read")).closeReads());
     assert.equal(report.ok, true, JSON.stringify(report.checks.filter((c) => !c.ok)));
     console.log(
       JSON.stringify({ soldOutAfterS, recycled, platform: platform.stats, completed, catchUps: Number(catchUps.n), viewers: viewers.map((v) => v.connects) }),
