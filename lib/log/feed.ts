@@ -143,7 +143,8 @@ export class EventFeed<V> {
 
   /** A batch of this process just committed rows: look now, rather than at the next poll (still at most one message per POLL_MS). */
   nudge(): void {
-    if (this.closed || this.polling) return;
+    // Not before the first read is done: a poll from cursor 0 would count the rows the snapshot already stands on.
+    if (this.closed || this.polling || !this.current) return;
     this.schedule(Math.max(0, this.lastSendStart + POLL_MS - Date.now()));
   }
 

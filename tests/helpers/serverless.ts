@@ -102,7 +102,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       freeze(inst);
     };
     const upstream = http.request({ host: "127.0.0.1", port: inst.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
+      res.writeHead(up.statusCode ?? 502, { ...up.headers, "x-served-by": inst.id });
       up.pipe(res);
       if (String(up.headers["content-type"] ?? "").startsWith("text/event-stream")) {
         const [lo, hi] = options.streamMaxMs;

@@ -101,3 +101,32 @@ describe("an update that comes while another is going out", () => {
     }
   });
 });
+
+describe("rows committed in this process while a new feed makes its first read", () => {
+  it("are not counted again: the first update carries only rows after the snapshot", async () => {
+    const [created] = await t.sql.query("INSERT INTO Event (name, totalTickets, maxTicketCapacity, ticketReleaseRate, customerRetrievalRate) VALUES ('Feed early', 10, 10, 1, 1)");
+    const eventId = (created as { insertId: number }).insertId;
+    await addRows(eventId, 13);
+    // A batch of this process commits while the feed is being made (the first stream of a
+    // sale that just started): before the fix, that nudge polled from cursor 0, and the first
+    // update counted the 13 rows the snapshot stood on as skipped.
+    const making = feedOf(eventId, { load: async () => ({ n: 1 }), diff: () => ({}) });
+    logsCommitted(eventId);
+    const feed = await making;
+    const start = feed.cursor;
+    assert.ok(start > 0n);
+    const frames: Frame[] = [];
+    const detach = feed.add({ offer: (f) => void (parse(f) && frames.push(parse(f)!)), close: () => undefined });
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // the early poll, if any, has come back
+      await addRows(eventId, 2);
+      logsCommitted(eventId);
+      await waitFor("an update with the 2 new rows", async () => frames.reduce((a, f) => a + f.logs.length, 0) >= 2, 5_000, 20);
+      const accounted = frames.reduce((a, f) => a + f.logs.length + f.skipped, 0);
+      assert.equal(accounted, 2, `frames: ${JSON.stringify(frames.map((f) => ({ id: String(f.id), rows: f.logs.length, skipped: f.skipped })))}`);
+      for (const f of frames) for (const l of f.logs) assert.ok(BigInt(l.id) > start);
+    } finally {
+      detach();
+    }
+  });
+});

@@ -22,8 +22,10 @@ const VENDORS = 4;
 const RECYCLE_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Answer = { status: number; purchaseId?: string; ticketIds?: (string | number)[]; code?: string };
-type ViewerLog = { ids: string[]; skipped: number; first: bigint | null; last: bigint | null; snapshotsAfterFirst: number; connects: number };
+type Answer = { status: number; purchaseId?: string; ticketIds?: (string | number)[]; code?: string; by?: string | null; replayed?: boolean; at?: number };
+type ViewerLog = { ids: string[]; skipped: number; first: bigint | null; last: bigint | null; snapshotsAfterFirst: number; connects: number; frames: Frame[] };
+/** One update as a viewer took it: the range it claims, (from, to], and what it brought (for a mismatch's report). */
+type Frame = { conn: number; from: bigint; to: bigint; rows: number; skipped: number; resumed: boolean };
 
 let t: TestDatabase;
 let platform: Platform;
@@ -100,7 +102,7 @@ describe("a sale on a serverless platform", () => {
             continue;
           }
           const body = (await res.json().catch(() => ({}))) as { purchaseId?: string; ticketIds?: (string | number)[]; error?: { code: string } };
-          list.push({ status: res.status, purchaseId: body.purchaseId, ticketIds: body.ticketIds, code: body.error?.code });
+          list.push({ status: res.status, purchaseId: body.purchaseId, ticketIds: body.ticketIds, code: body.error?.code, by: res.headers.get("x-served-by"), replayed: res.headers.has("idempotent-replayed"), at: Date.now() - startedAt });
           if (res.status === 201) break;
           if (res.status === 409) {
             if (body.error?.code === "sold_out") soldOut = true;
@@ -127,6 +129,7 @@ describe("a sale on a serverless platform", () => {
           const res = await fetch(`${platform.url}/api/events/${id}/stream`, { headers: log.last !== null ? { "last-event-id": String(log.last) } : {}, signal: abort.signal });
           if (res.status === 200 && res.body) {
             log.connects++;
+            let firstFrame = true;
             const reader = res.body.getReader();
             const decoder = new TextDecoder();
             let text = "";
@@ -149,7 +152,9 @@ describe("a sale on a serverless platform", () => {
                 } else if (event === "update" && log.first !== null) {
                   for (const row of payload.logs ?? []) log.ids.push(row.id);
                   log.skipped += payload.skipped ?? 0;
+                  log.frames.push({ conn: log.connects, from: log.last!, to: BigInt(frameId), rows: payload.logs?.length ?? 0, skipped: payload.skipped ?? 0, resumed: firstFrame });
                 }
+                firstFrame = false;
                 log.last = BigInt(frameId);
               }
             }
@@ -176,7 +181,7 @@ describe("a sale on a serverless platform", () => {
 
     const buyers = Array.from({ length: 50 }, (_, b) => buyer(b));
     for (let v = 0; v < 20; v++) {
-      const log: ViewerLog = { ids: [], skipped: 0, first: null, last: null, snapshotsAfterFirst: 0, connects: 0 };
+      const log: ViewerLog = { ids: [], skipped: 0, first: null, last: null, snapshotsAfterFirst: 0, connects: 0, frames: [] };
       viewers.push(log);
     }
     const watching = viewers.map((log) => viewer(log));
@@ -207,7 +212,11 @@ describe("a sale on a serverless platform", () => {
       const final = list.at(-1);
       if (final?.status !== 201) continue;
       completed++;
-      assert.equal(final.purchaseId, purchaseOfKey.get(key)?.pid, key);
+      if (final.purchaseId !== purchaseOfKey.get(key)?.pid) {
+        const [rows] = await t.sql.query("SELECT * FROM Purchase WHERE publicId = ?", [final.purchaseId]);
+        const [logs] = await t.sql.query("SELECT id, kind, actor, message, createdAt FROM EventLog WHERE eventId = ? AND actor = ? ORDER BY id", [id, `Buyer ${key.split("-")[1]}`]);
+        assert.fail(`${key} was answered ${JSON.stringify(list)}, but the database has no purchase of that key; by publicId: ${JSON.stringify(rows)}; the buyer's log: ${JSON.stringify(logs)}`);
+      }
       for (const ticket of (final.ticketIds ?? []).map(String)) {
         assert.equal(answered.get(ticket), undefined, `ticket ${ticket} was in two answers`);
         answered.set(ticket, final.purchaseId!);
@@ -233,6 +242,14 @@ describe("a sale on a serverless platform", () => {
       assert.equal(new Set(log.ids).size, log.ids.length, `viewer ${v} was sent a row twice`);
       assert.equal(log.snapshotsAfterFirst, 0, `viewer ${v} was not resumed from its Last-Event-ID once`);
       const between = allIds.filter((x) => x > log.first! && x <= log.last!).length;
+      if (log.ids.length + log.skipped !== between) {
+        // Which updates claimed other than the rows in their range: the report says where to look.
+        const off = log.frames
+          .map((f) => ({ ...f, inDb: allIds.filter((x) => x > f.from && x <= f.to).length }))
+          .filter((f) => f.rows + f.skipped !== f.inDb)
+          .map((f) => `conn ${f.conn}${f.resumed ? " (resume)" : ""} (${f.from}, ${f.to}]: ${f.rows} rows + ${f.skipped} skipped, ${f.inDb} in the log`);
+        console.log(`viewer ${v} frames off:\n${off.join("\n")}`);
+      }
       assert.equal(log.ids.length + log.skipped, between, `viewer ${v}: ${log.ids.length} rows + ${log.skipped} skipped, of ${between}`);
       assert.ok(log.connects >= 2, `viewer ${v} reconnected (${log.connects} streams)`);
     }
