@@ -35,7 +35,10 @@ const SKIPPED_CAP = 100_000;
 const HEARTBEAT_MS = 15_000;
 
 /** Where a stream stands: the view and log cursor of the last update it was sent, and how many log rows the feed had read by then. */
-type Base<V> = { view: V; cursor: bigint; seen: number };
+export type Base<V> = { view: V; cursor: bigint; seen: number };
+
+/** A stream's first frame, and where it leaves the stream (what its next update is built from). */
+export type Opening<V> = { frame: Uint8Array; base: Base<V> | undefined };
 
 /** Streams written to per turn of the event loop while an update goes out (the engine and the database's answers run in between). */
 const SLICE = 500;
@@ -92,10 +95,13 @@ export class EventFeed<V> {
     return this.clients.size;
   }
 
-  /** A stream that has just been sent the snapshot or a resume frame (both bring it to where the feed stands now). */
-  add(c: FeedClient): () => void {
+  /**
+   * A stream that has just been sent its first frame, which left it at `base` (the feed may
+   * have moved on since the frame was built: its next update starts from there, not from now).
+   */
+  add(c: FeedClient, base: Base<V> | undefined = this.current): () => void {
     this.clients.add(c);
-    if (this.current) this.bases.set(c, this.current);
+    if (base) this.bases.set(c, base);
     return () => {
       this.clients.delete(c);
       this.bases.delete(c);
@@ -109,6 +115,11 @@ export class EventFeed<V> {
     return this.snapshotFrame();
   }
 
+  /** A new stream's snapshot, and where it leaves the stream. */
+  opening(): Opening<V> {
+    return { frame: this.snapshotFrame(), base: this.current };
+  }
+
   /** The whole event and its newest log rows, built once per change and shared by every new or resyncing stream. */
   snapshotFrame(): Uint8Array {
     this.snapshot ??= sseMessage("snapshot", this.cursor, { event: this.view, logs: this.ring.slice(-SNAPSHOT_LOGS).reverse(), at: this.ring.at(-1)?.at ?? new Date().toISOString() });
@@ -117,16 +128,19 @@ export class EventFeed<V> {
 
   /**
    * For a browser resuming after row `from`: the event and the rows it missed (the newest the
-   * feed holds, with a count of older ones left out). Null for a cursor that is not one of ours
-   * (send a snapshot).
+   * feed holds, with a count of older ones left out), and where it leaves the stream: where the
+   * feed stood when the frame was built, whatever it reads while the count is made. Null for a
+   * cursor that is not one of ours (send a snapshot).
    */
-  async resumeFrame(from: bigint): Promise<Uint8Array | null> {
+  async resumeFrame(from: bigint): Promise<Opening<V> | null> {
     if (from > this.cursor || from <= 0n) return null;
+    const base = this.current;
     const cursor = this.cursor;
     const logs = this.ring.filter((e) => BigInt(e.id) > from);
     const oldestHeld = this.ring[0] ? BigInt(this.ring[0].id) : cursor + 1n;
     const skipped = from < oldestHeld - 1n && this.ring.length >= RING ? await countBetween(this.eventId, from, oldestHeld - 1n, SKIPPED_CAP) : 0;
-    return sseMessage("update", cursor, { event: this.view, logs, skipped, at: logs.at(-1)?.at ?? new Date().toISOString() });
+    const view = base?.view ?? this.view;
+    return { frame: sseMessage("update", cursor, { event: view, logs, skipped, at: logs.at(-1)?.at ?? new Date().toISOString() }), base };
   }
 
   private close(): void {

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
 import { singleton } from "@/lib/platform/singleton";
 import { metrics } from "@/lib/platform/metrics";
-import { feedOf, type EventFeed, type FeedClient, type FeedSource } from "./feed";
+import { feedOf, type Base, type EventFeed, type FeedClient, type FeedSource, type Opening } from "./feed";
 import { parseLastEventId, sseRetry } from "./sse";
 
 // One browser's Server-Sent Events session on an event: a snapshot first (or, for a browser
@@ -21,14 +21,14 @@ const open = singleton("sse-open", () => ({ count: 0 }));
 export type StreamRequest<V> = { eventId: number; source: FeedSource<V>; lastEventId: string | null; signal: AbortSignal };
 
 /** The feed and the stream's first frame; throws (404, 503) before anything is sent. */
-async function openFeed<V>(eventId: number, source: FeedSource<V>, lastEventId: string | null): Promise<{ feed: EventFeed<V>; first: Uint8Array }> {
+async function openFeed<V>(eventId: number, source: FeedSource<V>, lastEventId: string | null): Promise<{ feed: EventFeed<V>; first: Opening<V> }> {
   const max = env().SSE_MAX_CONNECTIONS;
   if (open.count >= max) {
     throw new AppError("overloaded", `This server already streams to ${max} browsers; try again in a moment`, { retryAfter: 5 });
   }
   const feed = await feedOf(eventId, source); // an unknown event is a 404 here, before any stream opens
   const resumeFrom = parseLastEventId(lastEventId);
-  return { feed, first: (resumeFrom !== null && (await feed.resumeFrame(resumeFrom))) || feed.snapshotFrame() };
+  return { feed, first: (resumeFrom !== null && (await feed.resumeFrame(resumeFrom))) || feed.opening() };
 }
 
 const HEADERS = {
@@ -46,8 +46,8 @@ export async function sseResponse<V>({ eventId, source, lastEventId, signal }: S
       start(controller) {
         client = new StreamClient({ room: () => (controller.desiredSize ?? 0) > 0, write: (f) => controller.enqueue(f), end: () => controller.close() }, feed);
         controller.enqueue(sseRetry(2_000));
-        controller.enqueue(first);
-        client.attach();
+        controller.enqueue(first.frame);
+        client.attach(first.base);
         signal.addEventListener("abort", () => client?.close(), { once: true });
       },
       pull() {
@@ -63,8 +63,8 @@ export async function sseResponse<V>({ eventId, source, lastEventId, signal }: S
 }
 
 /**
- * The same stream written straight to a Node response, for the server's fast path
- * (lib/server/standalone-entry.mjs): one `write` per frame, without the web-stream pipe a
+ * The same stream written straight to a Node response, by the app's front
+ * (lib/server/front.ts): one `write` per frame, without the web-stream pipe a
  * route handler's Response goes through, which is what thousands of viewers cost.
  */
 export async function sseToNode<V>(req: IncomingMessage, res: ServerResponse, eventId: number, source: FeedSource<V>): Promise<void> {
@@ -81,8 +81,8 @@ export async function sseToNode<V>(req: IncomingMessage, res: ServerResponse, ev
   const buffer = env().SSE_BUFFER_BYTES;
   const client: StreamClient = new StreamClient({ room: () => socket.writableLength < buffer, write: (f) => void socket.write(f), end: () => socket.end() }, feed);
   socket.write(sseRetry(2_000));
-  socket.write(first);
-  client.attach();
+  socket.write(first.frame);
+  client.attach(first.base);
   socket.on("drain", () => client.caughtUp());
   res.on("close", () => client.close());
 }
@@ -100,10 +100,10 @@ class StreamClient implements FeedClient {
     private readonly feed: Pick<EventFeed<unknown>, "add" | "resync">,
   ) {}
 
-  attach(): void {
+  attach(base: Base<unknown> | undefined): void {
     open.count++;
     metrics().sseClients.set(open.count);
-    this.detach = this.feed.add(this);
+    this.detach = this.feed.add(this, base);
   }
 
   offer(frame: Uint8Array): void {

@@ -130,3 +130,35 @@ describe("rows committed in this process while a new feed makes its first read",
     }
   });
 });
+
+describe("a stream that resumes while the feed moves on", () => {
+  it("gets its next update from where its resume frame left it, not from where the feed stood when it was added", async () => {
+    const [created] = await t.sql.query("INSERT INTO Event (name, totalTickets, maxTicketCapacity, ticketReleaseRate, customerRetrievalRate) VALUES ('Feed resume', 10, 10, 1, 1)");
+    const eventId = (created as { insertId: number }).insertId;
+    await addRows(eventId, 300); // more than the feed holds: the resume frame counts what it lacks, in a query of its own
+    const feed = await feedOf(eventId, { load: async () => ({ n: 1 }), diff: () => ({}) });
+    const keep: Frame[] = [];
+    const detachKeeper = feed.add({ offer: (f) => void (parse(f) && keep.push(parse(f)!)), close: () => undefined }); // keeps the feed open
+    const [[{ id: from }]] = (await t.sql.query("SELECT MIN(id) + 10 AS id FROM EventLog WHERE eventId = ?", [eventId])) as unknown as [[{ id: number }]];
+    const opening = await feed.resumeFrame(BigInt(from));
+    assert.ok(opening);
+    const resumed = parse(opening.frame)!;
+    // While the stream was being opened (the count, the socket), the feed read 5 more rows.
+    await addRows(eventId, 5);
+    logsCommitted(eventId);
+    await waitFor("the feed to read them", async () => feed.cursor > resumed.id, 5_000, 10);
+    const frames: Frame[] = [];
+    const detach = feed.add({ offer: (f) => void (parse(f) && frames.push(parse(f)!)), close: () => undefined }, opening.base);
+    try {
+      await addRows(eventId, 2);
+      logsCommitted(eventId);
+      await waitFor("an update", async () => frames.length > 0 && frames.at(-1)!.id === feed.cursor, 5_000, 10);
+      const [[{ n }]] = (await t.sql.query("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [eventId, from])) as unknown as [[{ n: number }]];
+      const accounted = resumed.logs.length + resumed.skipped + frames.reduce((a, f) => a + f.logs.length + f.skipped, 0);
+      assert.equal(accounted, Number(n), "the resume frame and the updates after it account for every row since the stream's Last-Event-ID");
+    } finally {
+      detach();
+      detachKeeper();
+    }
+  });
+});
