@@ -5,13 +5,12 @@ import { diffEvent } from "@/lib/contracts/event";
 import { parseId } from "@/lib/contracts/ids";
 import { sseResponse, sseToNode } from "@/lib/log/stream";
 import { errorAnswer } from "@/lib/platform/http-error";
-import { singleton } from "@/lib/platform/singleton";
 import { demandWhileOpen } from "./demand";
 import { getEventView } from "./view";
 
 // The live stream of one event (Server-Sent Events): the log's feed, with the event's view in
 // the snapshot and only what changed in each update. Served by the route handler, or — under
-// `npm start` — straight from the Node server (see lib/server/standalone-entry.mjs).
+// the app's front — straight from the Node server (see lib/server/front.ts).
 
 /** Wait statistics in live updates may be this old (each costs a count of the run's served purchases). */
 const STATS_MAX_AGE_MS = 1_000;
@@ -33,9 +32,4 @@ export async function liveStreamNode(req: IncomingMessage, res: ServerResponse, 
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
   }
-}
-
-/** Makes the Node fast path available to the server entry (called once at boot). */
-export function offerNodeStream(): void {
-  singleton("sse-node-handler", () => liveStreamNode);
 }

@@ -9,8 +9,8 @@ import { newSessionId, sameSecret, SESSION_TTL_MS, signSession, verifySession } 
 
 // Admin access (DESIGN §6). With ADMIN_TOKEN: `Authorization: Bearer <token>` for the API, or
 // the signed session cookie the sign-in form sets (lib/server/session.ts), and nothing else —
-// never an address. Without it the server listens on loopback only (the `npm start` entry
-// refuses any other address), so every connection is from this machine; admin is still
+// never an address. Without it the server listens on loopback only (it refuses to start on
+// any other address), so every connection is from this machine; admin is still
 // refused to a request that came through a proxy (a forwarding header) or names a host that
 // is not loopback (a DNS-rebinding page), and the UI warns. Requests authenticated by the
 // cookie or by loopback, which a browser sends by itself, must come from the app's own pages
@@ -25,9 +25,9 @@ export type AdminMode = "token" | "loopback";
 export type AdminVia = "token" | "session" | "loopback";
 
 /** Why nobody is admin on a server that cannot see the socket (said by the boot log, the API and the banner). */
-export const LOOPBACK_UNSEEN = "Admin is off: without ADMIN_TOKEN, admin is open only to this machine, and this server cannot see where a request comes from (its requests reach it through a platform's proxy, not from a socket of its own). Set ADMIN_TOKEN, or run `npm start` on your own machine";
+export const LOOPBACK_UNSEEN = "Admin is off: without ADMIN_TOKEN, admin is open only to this machine, and this server cannot see where a request comes from (its requests reach it through a platform's proxy, not from a socket of its own). Set ADMIN_TOKEN, or run the app on your own machine (`npm start`, `next start` or `node .next/standalone/server.js`)";
 
-/** Whether this process can tell a request from this machine: every request is stamped with its socket's address (lib/server/exposure.ts, or the `npm start` entry). */
+/** Whether this process can tell a request from this machine: every request is stamped with its socket's address (the app's front, lib/server/front.ts). */
 export function seesSockets(): boolean {
   return existing<string>("edge-secret") !== undefined;
 }

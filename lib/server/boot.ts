@@ -1,16 +1,15 @@
 import { closeDb } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { engine } from "@/lib/engine/engine";
-import { offerNodeStream } from "@/lib/events/live";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
 import { endAllFeeds } from "@/lib/log/feed";
 import { endWaits } from "@/lib/purchases/notify";
 import { offerDbHealth } from "./db-health";
-import { offerNodePurchases } from "./purchase-endpoint";
 import { LOOPBACK_UNSEEN, seesSockets } from "./auth";
-import { exposedAddress, exposedRefusal, stampRequests } from "./exposure";
+import { exposedAddress, exposedRefusal } from "./exposure";
+import { frontServers, inFlight } from "./front";
 import { startDraining } from "./shutdown";
 
 /** SIGTERM to exit: the whole drain fits in this, or the process exits anyway. */
@@ -26,13 +25,10 @@ export async function boot(): Promise<void> {
   once.done = true;
   const log = logger().child({ component: "boot" });
   log.info({ mode: config.ENGINE_MODE }, config.ENGINE_MODE === "on-demand" ? "engine on demand: a sale advances while a request for it is served, and catches up after a gap" : "engine in the background: this instance drives sales and takes over those nobody drives");
-  const stamping = stampRequests();
-  if (stamping) log.info({ servers: stamping }, "requests are stamped with their socket's address");
+  const fronted = frontServers();
+  if (fronted) log.info({ servers: fronted }, "the app's front serves purchases and live streams, and stamps every request with its socket's address");
   if (!config.ADMIN_TOKEN) refuseExposure(log);
-  offerNodeStream();
-  offerNodePurchases();
   offerDbHealth();
-  singleton("http-in-flight", () => ({ count: 0 })); // counted by the `npm start` entry, awaited at shutdown
 
   const attempt = async (): Promise<void> => {
     try {
@@ -73,14 +69,19 @@ export async function boot(): Promise<void> {
     log.info({ signal, streams, ms: Date.now() - started }, "shut down");
     process.exit(0);
   };
+  // Next's own servers exit at once on these signals (unless NEXT_MANUAL_SIG_HANDLE, which the
+  // `npm start` entry sets): the app takes them over, wherever it runs, and drains first.
+  if (!process.env.NEXT_MANUAL_SIG_HANDLE && !process.env.VERCEL) {
+    process.removeAllListeners("SIGTERM");
+    process.removeAllListeners("SIGINT");
+  }
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
 }
 
-/** Until the requests the `npm start` entry counts as in flight (lib/server/standalone-entry.mjs) are answered, or `until`. */
+/** Until the requests the front counts as in flight (lib/server/front.ts) are answered, or `until`. */
 async function inFlightDone(until: number): Promise<void> {
-  const inFlight = singleton("http-in-flight", () => ({ count: 0 }));
-  while (inFlight.count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  while (inFlight().count > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 }
 
 /**

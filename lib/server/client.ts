@@ -2,22 +2,23 @@ import "server-only";
 import { existing } from "@/lib/platform/singleton";
 import { timingSafeEqual } from "node:crypto";
 
-// Who sent a request, as far as anything but a client's say-so tells: the `npm start` entry
-// stamps every request with what it saw on the socket (lib/server/edge.mjs) and a per-process
-// secret that proves it. Without the entry (`next dev`), nothing of the kind is trusted: the
-// address is unknown and the connection counts as plain http.
+// Who sent a request, as far as anything but a client's say-so tells: the app's front
+// (lib/server/front.ts) stamps every request with what it saw on the socket (lib/server/edge.mjs)
+// and a per-process secret that proves it. Without a front (a platform's runtime, such as
+// Vercel's), nothing of the kind is trusted: the address is unknown and the connection counts
+// as plain http.
 
 /** What auth reads of a request's headers: a web `Headers`, or the Node fast path's view of its request. */
 export type HeaderSource = Pick<Headers, "get">;
 
 export type Client = {
-  /** The client's address within TRUST_PROXY's hops, or "unknown" without the entry. */
+  /** The client's address within TRUST_PROXY's hops, or "unknown" without the front. */
   address: string;
   /** The request came through a proxy (it carries a forwarding header). */
   forwarded: boolean;
   /** The connection is https (as TRUST_PROXY allows a proxy to say). */
   https: boolean;
-  /** The entry stamped the request: the fields above come from the socket. */
+  /** The front stamped the request: the fields above come from the socket. */
   stamped: boolean;
 };
 

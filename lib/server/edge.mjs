@@ -1,12 +1,12 @@
-// What the `npm start` entry (standalone-entry.mjs) learns from the socket and hands to the
+// What the app's front (front.ts) learns from the socket and hands to the
 // app, because a route handler cannot see the socket and a client can send any header:
 // - x-ticketing-client: the client's address, taken from X-Forwarded-For only as far as
 //   TRUST_PROXY (a number of proxy hops in front of this server) allows, else the socket's;
 // - x-ticketing-forwarded: "1" when the request came through a proxy (it carries a forwarding
 //   header), which rules out loopback admin;
 // - x-ticketing-proto: "https" when the connection (or, within TRUST_PROXY, X-Forwarded-Proto) is;
-// - x-ticketing-edge: a per-process secret that proves the entry set these (the app reads it
-//   from the process registry), so `next dev`, which has no entry, trusts none of them.
+// - x-ticketing-edge: a per-process secret that proves the front set these (the app reads it
+//   from the process registry), so a runtime without the front trusts none of them.
 // Whatever a client sends under these names is dropped first.
 import { randomBytes } from "node:crypto";
 

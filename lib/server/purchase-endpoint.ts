@@ -7,15 +7,14 @@ import type { PurchaseView } from "@/lib/contracts/purchase";
 import { idempotencyKeySchema, purchaseRequestSchema, waitBudgetMs } from "@/lib/contracts/purchase-input";
 import { buy } from "@/lib/events/buy";
 import { errorAnswer } from "@/lib/platform/http-error";
-import { singleton } from "@/lib/platform/singleton";
 import type { HeaderSource } from "./auth";
 import { limitBuyer, limitPurchases } from "./rate-limit";
 import { isAdminRequest, jsonOf, parse, readNodeBody, requireJsonBody } from "./route";
 import { refuseWhileDraining } from "./shutdown";
 
-// POST /api/events/{id}/purchases, once, for both ways it is served: the route handler, and —
-// under `npm start` — straight from the Node server (lib/server/standalone-entry.mjs), which
-// spares each purchase the framework's per-request work. 201 with the tickets when served
+// POST /api/events/{id}/purchases, once, for both ways it is served: straight from the Node
+// server by the app's front (lib/server/front.ts), which spares each purchase the framework's
+// per-request work, and the route handler where there is no front (Vercel's runtime). 201 with the tickets when served
 // within the wait budget (`Prefer: wait=N`, 0–30 s, default 10 s, counted from the request's
 // arrival); 202 while still in line; 409 sold_out. `Idempotency-Key` makes retries safe.
 
@@ -54,7 +53,7 @@ function answerFor(p: PurchaseView, replayed: boolean): Answer {
   }
 }
 
-/** A Node request's headers as auth and the rate limit read them (the entry has stamped what it saw on the socket). */
+/** A Node request's headers as auth and the rate limit read them (the front has stamped what it saw on the socket). */
 function nodeHeaders(req: IncomingMessage): HeaderSource {
   return {
     get(name: string): string | null {
@@ -78,9 +77,4 @@ export async function purchaseNode(req: IncomingMessage, res: ServerResponse, ra
   }
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
-}
-
-/** Makes the Node fast path available to the server entry (called once at boot). */
-export function offerNodePurchases(): void {
-  singleton("purchase-node-handler", () => purchaseNode);
 }

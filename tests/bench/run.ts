@@ -1,7 +1,8 @@
 // The rush benchmark (issue "The rush"): every figure on its own fresh database, in one run.
 //   npm run bench                 human-readable, with the targets and the baselines beside them
 //   npm run bench -- --json       one JSON line
-//   npm run bench -- --only engine,naive,raw,api,sse
+//   npm run bench -- --only engine,naive,raw,api,route,nondriver,sse
+//   npm run bench -- --servers bare,next-start,entry   (which servers the api and sse parts run on)
 // Benchmarks are not tests: CI does not run them. The load generator runs on this machine too;
 // the API and SSE parts say how much CPU it took.
 import os from "node:os";
@@ -10,11 +11,11 @@ import mysql from "mysql2/promise";
 import { naiveSale, rawBatchedSale } from "./parts/baselines";
 import { FLASH_SALE, runSale } from "./parts/engine";
 import { apiBench } from "./parts/api";
-import { ensureBuilt, startServer } from "./parts/server";
+import { ensureBuilt, KIND_NAMES, SERVER_KINDS, startServer, type ServerKind } from "./parts/server";
 import { sseBench } from "./parts/sse";
 import { createTestDatabase } from "../helpers/database";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string", default: "engine,naive,raw,api,sse" } } });
+const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string", default: "engine,naive,raw,api,route,nondriver,sse" }, servers: { type: "string", default: SERVER_KINDS.join(",") } } });
 const parts = new Set(values.only.split(","));
 const log = (s: string) => {
   if (!values.json) console.log(s);
@@ -62,32 +63,75 @@ async function quiet(): Promise<void> {
   }
 }
 
-if (parts.has("api") || parts.has("sse")) ensureBuilt(log);
+const kinds = values.servers.split(",") as ServerKind[];
+for (const k of kinds) if (!SERVER_KINDS.includes(k)) throw new Error(`--servers: unknown server ${k} (${SERVER_KINDS.join(", ")})`);
+const API_TARGETS = "≥ 2,000 purchases/s with 500 clients, no 5xx; p99 < 100 ms at 1,000/s offered, 0 unsent";
+const SSE_TARGETS = "5,000 open in < 10 s, ≥ 5 messages/s each, lag p99 < 250 ms, RSS < 800 MB, the sale keeps its speed";
+let port = 3320;
+
+if (["api", "sse", "nondriver", "route"].some((p) => parts.has(p))) ensureBuilt(log);
 if (parts.has("api")) {
-  log("purchase API, standalone server:");
+  out.api = {};
+  for (const kind of kinds) {
+    log(`purchase API, ${KIND_NAMES[kind]}:`);
+    await quiet();
+    const t = await createTestDatabase("benchapi");
+    const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20" }, kind);
+    try {
+      (out.api as Record<string, unknown>)[kind] = await apiBench(s, log);
+    } finally {
+      await s.stop();
+      await t.drop();
+    }
+  }
+  log(`  targets: ${API_TARGETS} · issue 16 measured Next's server.js at 425/s closed, 433/s of 1,000 offered with p99 5.7 s`);
+}
+if (parts.has("route")) {
+  // The same server with the front's two fast paths off: purchases through the App Router's
+  // route handler, as on Vercel (what the front saves, measured).
+  log("purchase API, node .next/standalone/server.js with FRONT_FAST_PATHS=0 (the App Router route handler):");
   await quiet();
-  const t = await createTestDatabase("benchapi");
-  const s = await startServer(t.url, 3320, { DB_POOL_SIZE: "20" });
+  const t = await createTestDatabase("benchroute");
+  const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20", FRONT_FAST_PATHS: "0" }, "bare");
   try {
-    Object.assign(out, await apiBench(s, log));
+    out.apiRouteHandler = await apiBench(s, log);
   } finally {
     await s.stop();
     await t.drop();
   }
-  log(`  targets: ≥ 2,000 purchases/s with 500 clients, no 5xx; p99 < 100 ms at 1,000/s offered · before: 146/s at p99 9.7 s; p99 1.19 s at 100/s offered`);
+}
+if (parts.has("nondriver")) {
+  // Two instances on one database: the first drives the sale, every purchase goes to the
+  // second, which only joins the queue (a transaction) and reads the outcome — where almost
+  // every request lands on a serverless platform.
+  log("purchase API on an instance that does not drive the sale (2 × node .next/standalone/server.js, all purchases to the other one):");
+  await quiet();
+  const t = await createTestDatabase("benchnondriver");
+  const driver = await startServer(t.url, port++, { DB_POOL_SIZE: "20", INSTANCE_ID: "driver" }, "bare");
+  const other = await startServer(t.url, port++, { DB_POOL_SIZE: "20", INSTANCE_ID: "other" }, "bare");
+  try {
+    out.apiNonDriver = await apiBench(driver, log, undefined, other);
+  } finally {
+    await other.stop();
+    await driver.stop();
+    await t.drop();
+  }
 }
 if (parts.has("sse")) {
-  log("live viewers, standalone server, during a sale at ~1,000 tickets/s:");
-  await quiet();
-  const t = await createTestDatabase("benchsse");
-  const s = await startServer(t.url, 3321);
-  try {
-    Object.assign(out, await sseBench(s, log));
-  } finally {
-    await s.stop();
-    await t.drop();
+  out.sse = {};
+  for (const kind of kinds) {
+    log(`live viewers, ${KIND_NAMES[kind]}, during a sale at ~1,000 tickets/s:`);
+    await quiet();
+    const t = await createTestDatabase("benchsse");
+    const s = await startServer(t.url, port++, {}, kind);
+    try {
+      (out.sse as Record<string, unknown>)[kind] = await sseBench(s, log);
+    } finally {
+      await s.stop();
+      await t.drop();
+    }
   }
-  log(`  targets: 5,000 open in < 10 s, ≥ 5 messages/s each, lag p99 < 250 ms, RSS < 800 MB, the sale keeps its speed · before: 0.3 messages/s, lag p99 6.7 s, 109 s to open, 1.17 GB`);
+  log(`  targets: ${SSE_TARGETS} · issue 16 measured Next's server.js at 4.5 messages/s, p99 304 ms, RSS 1,323 MB`);
 }
 out.benchSeconds = Math.round((Date.now() - started) / 1000);
 if (values.json) console.log(JSON.stringify(out));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
 import { assertPoolInvariants, eventStatus, waitFor } from "../helpers/invariants";
-import { ensureBuilt, startServer, type Server } from "../helpers/standalone";
+import { ensureBuilt, SERVER_KINDS, startServer, type Server } from "../helpers/standalone";
 
 // SIGTERM to the built server in the middle of a sale: it stops taking work (503 with
 // Retry-After), lets the batch in flight commit, answers every buyer it holds, sends each live
@@ -26,9 +26,10 @@ after(async () => {
 
 const admin = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 
+// On `npm start` and on Next's own bare server.js alike (the app takes SIGTERM over from Next's handler, which would exit at once).
 describe("graceful shutdown", () => {
-  it("on SIGTERM mid-sale: refuses new work, commits, answers everyone, ends streams, frees the lease, exits in 10 s", async () => {
-    server = await startServer({ DATABASE_URL: t.url, ADMIN_TOKEN: TOKEN, ENGINE_TICK_MS: "50", LOG_LEVEL: "info", PURCHASE_RATE_BURST: "1000" });
+  for (const kind of SERVER_KINDS) it(`on SIGTERM mid-sale (${kind === "entry" ? "npm start" : "server.js"}): refuses new work, commits, answers everyone, ends streams, frees the lease, exits in 10 s`, async () => {
+    server = await startServer({ DATABASE_URL: t.url, ADMIN_TOKEN: TOKEN, ENGINE_TICK_MS: "50", LOG_LEVEL: "info", PURCHASE_RATE_BURST: "1000" }, kind);
     const s = server;
     const create = await fetch(`${s.url}/api/events`, { method: "POST", headers: admin, body: JSON.stringify({ name: "Drain", totalTickets: 100_000, maxTicketCapacity: 50, ticketReleaseRate: 20, customerRetrievalRate: 20, vendors: 2, customers: 5, vipCustomers: 1 }) });
     assert.equal(create.status, 201);

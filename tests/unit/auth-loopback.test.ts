@@ -9,7 +9,7 @@ delete process.env.ADMIN_TOKEN;
 const { adminMode, isAdmin, requireAdmin } = await import("../../lib/server/auth");
 const { edgeSecret, markRequest } = await import("../../lib/server/edge.mjs");
 
-/** Headers as the `npm start` entry hands them to the app, for a request from `socket` with the client's own `headers`. */
+/** Headers as the app's front hands them to the app, for a request from `socket` with the client's own `headers`. */
 function stamped(headers: Record<string, string>, socket = "127.0.0.1", hops = 0): Headers {
   const req = { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])), socket: { remoteAddress: socket } };
   markRequest(req as unknown as IncomingMessage, hops, edgeSecret());
@@ -57,7 +57,7 @@ describe("admin access without ADMIN_TOKEN", () => {
       { host: "127.0.0.1:3320", "x-ticketing-client": "127.0.0.1", "x-ticketing-forwarded": "0", "x-ticketing-edge": "0".repeat(32) },
     ]) {
       assert.equal(await isAdmin(new Headers(headers), undefined), false, JSON.stringify(headers));
-      await assert.rejects(requireAdmin(new Headers(headers), undefined), (err: { code?: string; message?: string }) => err.code === "forbidden" && /Set ADMIN_TOKEN, or run `npm start`/.test(err.message ?? ""));
+      await assert.rejects(requireAdmin(new Headers(headers), undefined), (err: { code?: string; message?: string }) => err.code === "forbidden" && /Set ADMIN_TOKEN, or run the app on your own machine/.test(err.message ?? ""));
     }
   });
 

@@ -12,11 +12,25 @@ export const BENCH_TOKEN = "bench-admin-token-0123456789";
 /** Builds the standalone server when it is missing or older than the code. */
 export { ensureBuilt } from "../../helpers/standalone";
 
-export type Server = { url: string; proc: ChildProcess; cpuSeconds: () => number; rssMb: () => number; stop: () => Promise<void> };
+export type Server = { url: string; kind: ServerKind; proc: ChildProcess; cpuSeconds: () => number; rssMb: () => number; stop: () => Promise<void> };
 
-export async function startServer(databaseUrl: string, port: number, env: Record<string, string> = {}): Promise<Server> {
+/**
+ * How the server runs: `npm start` (lib/server/standalone-entry.mjs), Next's bare standalone
+ * server (`node .next/standalone/server.js`), or `next start`.
+ */
+export type ServerKind = "entry" | "bare" | "next-start";
+export const SERVER_KINDS: ServerKind[] = ["bare", "next-start", "entry"];
+export const KIND_NAMES: Record<ServerKind, string> = { entry: "npm start", bare: "node .next/standalone/server.js", "next-start": "next start" };
+
+function command(kind: ServerKind, port: number): string[] {
+  if (kind === "entry") return [path.join(ROOT, "lib/server/standalone-entry.mjs")];
+  if (kind === "bare") return [path.join(ROOT, ".next/standalone/server.js")];
+  return [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)];
+}
+
+export async function startServer(databaseUrl: string, port: number, env: Record<string, string> = {}, kind: ServerKind = "entry"): Promise<Server> {
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const proc = spawn(process.execPath, [...prof, path.join(ROOT, "lib/server/standalone-entry.mjs")], {
+  const proc = spawn(process.execPath, [...prof, ...command(kind, port)], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -24,6 +38,7 @@ export async function startServer(databaseUrl: string, port: number, env: Record
       DATABASE_URL: databaseUrl,
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
+      HOST: "127.0.0.1",
       ADMIN_TOKEN: BENCH_TOKEN,
       PURCHASE_RATE_PER_SECOND: "1000000000",
       PURCHASE_RATE_BURST: "1000000000",
@@ -49,6 +64,7 @@ export async function startServer(databaseUrl: string, port: number, env: Record
   const ticks = 100; // USER_HZ
   return {
     url,
+    kind,
     proc,
     cpuSeconds: () => {
       const f = stat();
