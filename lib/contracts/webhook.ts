@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "./errors";
 
 // Webhooks as the API, the page and the receivers see them (issue 18): the event types, the
 // body that adds an endpoint, and the views of endpoints and deliveries. Client-safe.
@@ -90,3 +91,9 @@ export type WebhookEndpointView = {
 
 /** The answer to adding an endpoint: the only time its secret is shown. */
 export type NewWebhookEndpoint = WebhookEndpointView & { secret: string };
+
+/** A delivery id from a URL (a BIGINT); anything else is a 404. */
+export function parseDeliveryId(value: unknown): bigint {
+  if (typeof value === "string" && /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= 9_223_372_036_854_775_807n) return BigInt(value);
+  throw new AppError("not_found", `There is no webhook delivery with id ${JSON.stringify(value ?? null).slice(0, 40)}`);
+}
