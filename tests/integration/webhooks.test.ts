@@ -89,7 +89,7 @@ describe("webhooks", () => {
     assert.deepEqual(outbox.map((r) => r.type), expected);
     assert.deepEqual((await rows<{ type: string }>("SELECT type FROM WebhookDelivery WHERE endpointId = ?", [b.id])).map((r) => r.type), ["event.sold_out"]);
 
-    await waitFor("every delivery to be delivered", async () => (await rows<{ n: number }>("SELECT COUNT(*) AS n FROM WebhookDelivery WHERE eventId = ? AND status <> 'DELIVERED'", [id]))[0].n == 0, 30_000);
+    await waitFor("every delivery to be delivered", async () => (await rows<{ n: number }>("SELECT COUNT(*) AS n FROM WebhookDelivery WHERE eventId = ? AND status <> 'DELIVERED'", [id]))[0].n === 0, 30_000);
     for (const r of [...all.received, ...soldOutOnly.received]) assert.equal(r.verified, true, `signature of ${r.webhookId} attempt ${r.attempt}: ${r.error}`);
 
     const ids = [...new Set(all.received.map((r) => r.webhookId))];
