@@ -13,12 +13,14 @@ export type Receiver = {
   received: Received[];
   /** Set once the endpoint's secret is known (the API shows it when the endpoint is added). */
   secret: string;
+  /** Requests received and not answered yet. */
+  inFlight: number;
   close: () => Promise<void>;
 };
 
 export async function startReceiver(opts: { failFirst?: number; status?: (r: Received) => number; delayMs?: number } = {}): Promise<Receiver> {
   const attempts = new Map<string, number>();
-  const receiver: Receiver = { url: "", received: [], secret: "", close: async () => undefined };
+  const receiver: Receiver = { url: "", received: [], secret: "", inFlight: 0, close: async () => undefined };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -39,8 +41,10 @@ export async function startReceiver(opts: { failFirst?: number; status?: (r: Rec
       }
       const r: Received = { webhookId, attempt, type: parsed.type ?? "", data: parsed.data ?? {}, verified, error, at: Date.now() };
       receiver.received.push(r);
+      receiver.inFlight++;
       const status = opts.status ? opts.status(r) : attempt <= (opts.failFirst ?? 0) ? 503 : 200;
       const answer = () => {
+        receiver.inFlight--;
         res.statusCode = status;
         res.end(status === 200 ? "ok" : "not now");
       };
