@@ -18,7 +18,7 @@ test("add an endpoint, see its delivery fail and be retried, retry it by hand, d
     req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      let verified = false;
+      let verified: boolean;
       try {
         new Webhook(secret).verify(body, headers);
         verified = true;
