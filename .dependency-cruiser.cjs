@@ -1,14 +1,14 @@
 // The layer rules of this codebase, checked by `npm run lint` (README: "Layers").
 // lib/ is one folder per layer; a layer may import only the layers below it:
 //
-//   app → server → history → events → engine → pool → purchases → log → db → platform → contracts
+//   app → server → history → events → engine → pool → purchases → webhooks → log → db → platform → contracts
 //
 // `contracts` is client-safe (types, zod schemas, error codes, formatting): the only part of
 // lib that a "use client" file may import.
 const fs = require("node:fs");
 const path = require("node:path");
 
-const LAYERS = ["contracts", "platform", "db", "log", "purchases", "pool", "engine", "events", "history", "server"];
+const LAYERS = ["contracts", "platform", "db", "log", "webhooks", "purchases", "pool", "engine", "events", "history", "server"];
 
 /** Every layer forbids importing the layers above it. */
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({

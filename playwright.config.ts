@@ -76,5 +76,9 @@ function serverEnv(database: string | undefined): Record<string, string> {
     PURCHASE_RATE_BURST: "5",
     ADMIN_TOKEN: E2E_ADMIN_TOKEN,
     NEXT_TELEMETRY_DISABLED: "1",
+    // The webhooks spec's receiver runs on this machine; retries come 100 times sooner (5 s → 50 ms … 24 h → 14 min).
+    WEBHOOK_ALLOW_PRIVATE: "1",
+    WEBHOOK_RETRY_SCALE: "0.01",
+    WEBHOOK_POLL_MS: "200",
   };
 }

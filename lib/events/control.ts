@@ -7,6 +7,7 @@ import { lockEventOrThrow } from "@/lib/db/lock";
 import { engine } from "@/lib/engine/engine";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { cancelQueuedPurchases } from "@/lib/purchases/ledger";
+import { enqueueWebhooks } from "@/lib/webhooks/outbox";
 import { recordRunStart } from "./run-record";
 import { getEventView } from "./view";
 
@@ -24,6 +25,7 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
     }
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "STARTED", actor, message: ev.status === "IDLE" ? `Run ${ev.run} started` : `Run ${ev.run} resumed` })]);
     if (ev.status === "IDLE") await recordRunStart(tx, eventId, ev.run);
+    await enqueueWebhooks(tx, eventId, [{ type: "event.started", at: new Date(), data: { eventId, run: ev.run, resumed: ev.status !== "IDLE", released: ev.released, sold: ev.sold, available: ev.available, totalTickets: ev.totalTickets } }]);
   });
   // This instance drives the run if it can take the lease; otherwise the instance that holds it
   // (or, within a second, any instance's watcher) does.
@@ -43,6 +45,7 @@ export async function stopEvent(eventId: number, actor = "operator"): Promise<Ev
     // Simulated customers stop asking; real buyers keep their place in line for the restart.
     await cancelQueuedPurchases(tx, { eventId, run: ev.run, simulatedOnly: true });
     await appendLogs(tx, [logRow({ eventId, run: ev.run }, ev, { kind: "STOPPED", actor, message: `Run ${ev.run} stopped with ${count(ev.available)} tickets in the pool` })]);
+    await enqueueWebhooks(tx, eventId, [{ type: "event.stopped", at: new Date(), data: { eventId, run: ev.run, released: ev.released, sold: ev.sold, available: ev.available, totalTickets: ev.totalTickets } }]);
   });
   await engine().halt(eventId);
   return getEventView(eventId);

@@ -39,6 +39,15 @@ const schema = z.object({
   CRON_SECRET: z.string().min(16, "CRON_SECRET must be at least 16 characters").optional(),
   /** Set by Vercel on its instances: on-demand becomes the default engine mode. */
   VERCEL: z.string().optional(),
+  /** 1: webhook endpoints may be loopback, private or link-local addresses (tests, a receiver on the same network). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["0", "1"], { message: 'WEBHOOK_ALLOW_PRIVATE must be "0" or "1"' })
+    .default("0")
+    .transform((v) => v === "1"),
+  /** Multiplies every webhook retry delay (tests shrink the 3-day schedule to seconds); 1 in production. */
+  WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
+  /** How often an instance in background mode looks for webhook deliveries that are due. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   ENGINE_AUTOSTART: z
     .enum(["true", "false"])
     .default("true")
@@ -56,6 +65,7 @@ export function env(): Env {
     ADMIN_TOKEN: process.env.ADMIN_TOKEN || undefined,
     CRON_SECRET: process.env.CRON_SECRET || undefined,
     ENGINE_MODE: process.env.ENGINE_MODE || undefined,
+    WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE || undefined,
   });
   if (!parsed.success) {
     const secret = /TOKEN|SECRET|DATABASE_URL/;

@@ -17,6 +17,8 @@ import type { BuyDemand, ReleaseDemand } from "./demands";
 import { lineUp, type Place } from "./line";
 import { planSettlement, type Plan } from "./plan";
 import { insertTickets, oldestUnsold, sellTickets } from "./tickets";
+import { webhookMessages } from "./webhook-messages";
+import { enqueueWebhooks } from "@/lib/webhooks/outbox";
 
 // The one place that changes the pool in the database. Every batch is one transaction that
 // first locks the event row (FOR UPDATE): that row lock serialises pool changes across every
@@ -131,6 +133,9 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     await bumpActors(later, "customer", changed(buyers.map((b, i) => ({ id: b.customerId, count: simBought[i], state: customerStates[i], was: b.state }))));
     if (plan.soldOut) await markActorsDone(later, eventId);
     await appendLogs(later, logs);
+    // Real buyers' completed purchases and the sell-out, in the outbox of the same transaction (nothing for simulated sales).
+    const messages = webhookMessages(eventId, run, now, plan, places, outcome, real, moved, ev.totalTickets);
+    if (messages.length) await enqueueWebhooks(later, eventId, messages, now);
     await stamped();
     const hold = env().TEST_BATCH_DELAY_MS; // tests only: a kill can land in here
     if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));

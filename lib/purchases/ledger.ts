@@ -9,7 +9,7 @@ import { SERVING_ORDER_SQL } from "./order";
 // code that writes Purchase rows.
 
 /** A real buyer's purchase waiting in the queue (from the API or the buyer page). */
-export type QueuedPurchase = { id: bigint; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
+export type QueuedPurchase = { id: bigint; publicId: string; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
 
 export type Outcome = "QUEUED" | "COMPLETED" | "SOLD_OUT";
 
@@ -20,7 +20,7 @@ export const MAX_WAIT_MS = 2_147_483_647;
 /** Real buyers' purchases still waiting, in serving order (the first 1,000 are plenty for one batch). */
 export async function queuedPurchases(tx: Sql, eventId: number, run: number): Promise<QueuedPurchase[]> {
   const rows = await tx.$queryRawUnsafe<QueuedPurchase[]>(
-    `SELECT id, buyer, vip, quantity, requestedAt FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source <> 'SIMULATION' ORDER BY ${SERVING_ORDER_SQL} LIMIT 1000`,
+    `SELECT id, publicId, buyer, vip, quantity, requestedAt FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source <> 'SIMULATION' ORDER BY ${SERVING_ORDER_SQL} LIMIT 1000`,
     eventId,
     run,
   );

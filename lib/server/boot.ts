@@ -6,6 +6,7 @@ import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
 import { endAllFeeds } from "@/lib/log/feed";
 import { endWaits } from "@/lib/purchases/notify";
+import { startDeliveryWorker, stopDeliveryWorker } from "@/lib/webhooks/deliver";
 import { offerDbHealth } from "./db-health";
 import { LOOPBACK_UNSEEN, seesSockets } from "./auth";
 import { exposedAddress, exposedRefusal } from "./exposure";
@@ -41,6 +42,8 @@ export async function boot(): Promise<void> {
         if (resumed.length) log.info({ events: resumed }, "resumed running events");
         engine().watchRunning();
       }
+      // Webhooks go out from a timer in background mode; on demand, requests and the cron send them (lib/events/demand.ts).
+      if (config.ENGINE_MODE === "background") startDeliveryWorker();
     } catch (err) {
       log.warn({ err }, "database not ready; retrying in 5 s");
       setTimeout(() => void attempt(), 5_000).unref();
@@ -59,6 +62,7 @@ export async function boot(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_BUDGET_MS).unref();
     startDraining();
+    stopDeliveryWorker();
     const streams = endAllFeeds(2_000);
     await engine()
       .shutdown()

@@ -66,7 +66,12 @@ describe("the schema and the generated client agree", () => {
     assert.equal(sold.soldAt?.getTime(), now.getTime(), "DATETIME(3) keeps milliseconds");
     const logged = await db.eventLog.findFirstOrThrow({ where: { eventId: ev.id, ticketId: ticket.id } });
     assert.deepEqual([logged.id, logged.vip, logged.kind], [log.id, true, "SOLD"]);
+    const hook = await db.webhookEndpoint.create({ data: { eventId: ev.id, url: "https://example.com/h", events: "event.started,event.sold_out", secret: "whsec_x" } });
+    const delivery = await db.webhookDelivery.create({ data: { endpointId: hook.id, eventId: ev.id, type: "event.started", payload: "{}", nextAttemptAt: now, createdAt: now } });
+    assert.deepEqual([delivery.status, delivery.attempts, hook.disabledAt], ["PENDING", 0, null]);
+    assert.equal((await db.webhookEndpoint.findUniqueOrThrow({ where: { id: hook.id }, include: { deliveries: true } })).deliveries[0].id, delivery.id);
     await db.event.delete({ where: { id: ev.id } });
     assert.equal(await db.vendor.count({ where: { eventId: ev.id } }), 0, "deleting an event removes its actors");
+    assert.equal(await db.webhookDelivery.count({ where: { eventId: ev.id } }), 0, "and its webhook endpoints with their deliveries");
   });
 });

@@ -29,6 +29,7 @@ export function EventDashboard({ initialEvent, initialLogs }: { initialEvent: Ev
           <Link href={`/events/${event.id}/analytics`}>Analytics</Link>
           <Link href={`/events/${event.id}/logs`}>Logs</Link>
           <Link href={`/events/${event.id}/runs`}>Runs</Link>
+          <Link href={`/events/${event.id}/webhooks`}>Webhooks</Link>
           <Link href={`/events/${event.id}/buy`} data-testid="buyer-page-link">
             Buyer page →
           </Link>
