@@ -101,7 +101,12 @@ describe("a sale on a serverless platform", () => {
             await sleep(200);
             continue;
           }
-          const body = (await res.json().catch(() => ({}))) as { purchaseId?: string; ticketIds?: (string | number)[]; error?: { code: string } };
+          const body = (await res.json().catch(() => null)) as { purchaseId?: string; ticketIds?: (string | number)[]; error?: { code: string } } | null;
+          if (body === null) {
+            // The answer was cut mid-body (its instance was killed): no answer, as for a lost connection.
+            await sleep(200);
+            continue;
+          }
           list.push({ status: res.status, purchaseId: body.purchaseId, ticketIds: body.ticketIds, code: body.error?.code, by: res.headers.get("x-served-by"), replayed: res.headers.has("idempotent-replayed"), at: Date.now() - startedAt });
           if (res.status === 201) break;
           if (res.status === 409) {
@@ -215,7 +220,10 @@ describe("a sale on a serverless platform", () => {
       if (final.purchaseId !== purchaseOfKey.get(key)?.pid) {
         const [rows] = await t.sql.query("SELECT * FROM Purchase WHERE publicId = ?", [final.purchaseId]);
         const [logs] = await t.sql.query("SELECT id, kind, actor, message, createdAt FROM EventLog WHERE eventId = ? AND actor = ? ORDER BY id", [id, `Buyer ${key.split("-")[1]}`]);
-        assert.fail(`${key} was answered ${JSON.stringify(list)}, but the database has no purchase of that key; by publicId: ${JSON.stringify(rows)}; the buyer's log: ${JSON.stringify(logs)}`);
+        const [byKey] = await t.sql.query("SELECT id, publicId, status, requestedAt, completedAt FROM Purchase WHERE eventId = ? AND idempotencyKey = ?", [id, key]);
+        const [near] = await t.sql.query("SELECT id, publicId, buyer, status, idempotencyKey FROM Purchase WHERE eventId = ? AND buyer = ? ORDER BY id", [id, `Buyer ${key.split("-")[1]}`]);
+        const lines = platform.output().split("\n").filter((l) => /warn|error|fatal|lost|caught/i.test(l)).slice(-60);
+        assert.fail(`${key} was answered ${JSON.stringify(list)}; the key's purchase: ${JSON.stringify(byKey)}; by publicId: ${JSON.stringify(rows)}; the buyer's purchases: ${JSON.stringify(near)}; the buyer's log: ${JSON.stringify(logs).slice(0, 3000)}\n${lines.join("\n")}`);
       }
       for (const ticket of (final.ticketIds ?? []).map(String)) {
         assert.equal(answered.get(ticket), undefined, `ticket ${ticket} was in two answers`);
