@@ -109,7 +109,11 @@ export class Market {
     clearTimeout(this.retryTimer);
     for (const r of this.releases.splice(0)) r.resolve({ released: r.got, result: "stopped", waited: r.waited });
     for (const b of this.queue.drain()) b.resolve({ ticketIds: b.ticketIds, result: "stopped", waited: b.waited, waitedMs: Date.now() - b.joinedAt });
-    // Real buyers in a batch whose COMMIT went unanswered still get their answer.
+    this.answerUnsure();
+  }
+
+  /** Halted with a batch whose COMMIT went unanswered: its real buyers still get their answer, once the database says whether it committed. */
+  private answerUnsure(): void {
     const u = this.unsure;
     this.unsure = undefined;
     if (u && u.joins.length > 0) {
@@ -197,6 +201,8 @@ export class Market {
       if (isCommitUnknown(err)) {
         // Perhaps committed, perhaps not: nothing more is written until the database says which.
         this.unsure = { batch, s: err.result as Settlement, releases, buyers, joins };
+        // Halted while this batch was being written: no batch comes after it to find out, so find out now.
+        if (this.halted) return this.answerUnsure();
         this.retryLater(err);
         return;
       }
