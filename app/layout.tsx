@@ -67,7 +67,7 @@ async function AdminModeBanner() {
   if (adminMode() !== "loopback") return null;
   const text = seesSockets()
     ? "Admin actions are open to this machine only — set ADMIN_TOKEN to protect them"
-    : "Admin is off: this server cannot tell a request from this machine, so without ADMIN_TOKEN nobody may create or control events. Set ADMIN_TOKEN and sign in, or run the app with npm start on your own machine";
+    : "Admin is off: this server cannot tell a request from this machine, so without ADMIN_TOKEN nobody may create or control events. Set ADMIN_TOKEN and sign in, or run the app on your own machine (npm start, next start or server.js)";
   return (
     <div className="admin-banner" role="note" data-testid="admin-mode-banner">
       <div className="admin-banner-inner">

@@ -24,7 +24,7 @@ export function exposedAddress(): string | null {
   return listeningAddresses().find((a) => !isLoopbackHost(a.includes(":") ? `[${a}]` : a)) ?? null;
 }
 
-/** What the app says when it refuses to start (the same words as the `npm start` entry). */
+/** What the app says when it refuses to start (the same words as the `npm start` entry, which checks before it listens). */
 export function exposedRefusal(address: string): string {
   return `Refusing to listen on ${address} without ADMIN_TOKEN: admin actions would be open to the network. Set ADMIN_TOKEN, or HOST=127.0.0.1 (HOSTNAME=127.0.0.1 for Next's server.js, -H 127.0.0.1 for next start).`;
 }

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 // 201 with the tickets when served within the wait budget (`Prefer: wait=N`, 0–30 s, default
 // 10 s); 202 while still in line; 409 sold_out. `Idempotency-Key` makes retries safe. The same
-// answers are served by `npm start`'s Node fast path (lib/server/purchase-endpoint.ts).
+// answers are served by the front's Node fast path on Next's own servers (lib/server/front.ts); this handler serves them on a serverless runtime.
 export const POST = route(async (req, ctx: { params: Promise<{ id: string }> }) => {
   const arrived = Date.now(); // the wait budget counts from here, whatever comes before the answer
   const a = await purchaseAnswer((await ctx.params).id, req.headers, () => readText(req), arrived);
