@@ -5,7 +5,10 @@ import { defineConfig } from "@playwright/test";
 // their own on the local server, created by the app at start-up and dropped in teardown.
 // The contract specs (API, security, purchases) run twice: through `npm start` and through
 // Next's own bare standalone server (`node .next/standalone/server.js`, as Next's docs and
-// every Dockerfile deploy it), each server on a database of its own.
+// every Dockerfile deploy it), each server on a database of its own. The bare server runs
+// with the front's fast paths off (FRONT_FAST_PATHS=0), so that its purchases and live
+// streams go through the App Router's route handlers, as on a serverless runtime: both ways
+// a purchase and a stream are served are held to the same contract.
 const port = Number(process.env.E2E_PORT ?? 3107);
 const barePort = port + 1;
 process.env.E2E_DATABASE ??= `ticketing_e2e_${randomBytes(4).toString("hex")}`;
@@ -63,7 +66,7 @@ export default defineConfig({
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",
-      env: { ...serverEnv(process.env.E2E_BARE_DATABASE), PORT: String(barePort), HOSTNAME: "127.0.0.1" },
+      env: { ...serverEnv(process.env.E2E_BARE_DATABASE), PORT: String(barePort), HOSTNAME: "127.0.0.1", FRONT_FAST_PATHS: "0" },
     },
   ],
 });
