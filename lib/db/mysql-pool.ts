@@ -8,9 +8,10 @@ import { parseDatabaseUrl } from "./url";
 // one per process each, with the same driver settings: times in UTC as Prisma writes them,
 // big integers as numbers while they fit, decimals as numbers.
 
-export function mysqlPool(key: string, connectionLimit: number, extra: mysql.PoolOptions = {}): mysql.Pool {
-  return singleton(key, () =>
-    mysql.createPool({
+/** `onConnect`: statements each new connection runs first (a failing one is ignored: another engine may not know a variable). */
+export function mysqlPool(key: string, connectionLimit: number, extra: mysql.PoolOptions = {}, onConnect: string[] = []): mysql.Pool {
+  return singleton(key, () => {
+    const pool = mysql.createPool({
       ...parseDatabaseUrl(env().DATABASE_URL),
       connectionLimit,
       timezone: "Z",
@@ -19,8 +20,11 @@ export function mysqlPool(key: string, connectionLimit: number, extra: mysql.Poo
       decimalNumbers: true,
       connectTimeout: 5_000,
       ...extra,
-    }),
-  );
+    });
+    // Queued on the connection before anything the pool hands it out for.
+    if (onConnect.length > 0) pool.on("connection", (conn) => onConnect.forEach((statement) => conn.query(statement, () => undefined)));
+    return pool;
+  });
 }
 
 /** Ends a pool; waits at most 3 s (ending waits for each connection to say goodbye, and one on a dead network never would). */

@@ -47,9 +47,21 @@ function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
   );
 }
 
+/**
+ * Seconds a hot transaction may sit idle on the server before the server ends it (MariaDB's
+ * `idle_transaction_timeout`; other engines ignore it). A transaction of ours is never idle
+ * for long — its statements follow each other — unless its process stopped mid-way: an
+ * instance a serverless platform froze, a process paused in a debugger. That transaction holds
+ * the event's row lock, and with it every other instance's batches and joins, until the
+ * process thaws; now the server ends it (rolled back) after this long, and the sale goes on
+ * elsewhere. The frozen process finds its connection gone when it thaws, and its batch is
+ * undone or, if COMMIT had been sent, settled by its batch stamp (lib/db/batch.ts).
+ */
+export const IDLE_TRANSACTION_S = 5;
+
 function pool(): mysql.Pool {
   // Only deferred writes send several statements; every value in them is escaped by the driver or literal().
-  return mysqlPool("sql-pool", HOT_POOL_SIZE, { multipleStatements: true });
+  return mysqlPool("sql-pool", HOT_POOL_SIZE, { multipleStatements: true }, [`SET SESSION idle_transaction_timeout = ${IDLE_TRANSACTION_S}`]);
 }
 
 export function closeSql(): Promise<void> {

@@ -80,3 +80,32 @@ describe("hot-path transactions", () => {
     assert.equal(all.filter((r) => r.label === "slow").length, 0);
   });
 });
+
+describe("a hot transaction whose process stops mid-way (a frozen serverless instance)", () => {
+  it("is ended by the server after IDLE_TRANSACTION_S, with its row locks: another transaction gets the row, and nothing of the idle one stays", async () => {
+    await sql.sqlTransaction((tx) => tx.$executeRawUnsafe("INSERT INTO HotProbe (label, n) VALUES ('frozen', 0)"));
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
+    // The "frozen" one: takes the row's lock, writes, then sends nothing for longer than the timeout.
+    const frozen = sql.sqlTransaction(async (tx) => {
+      await tx.$queryRawUnsafe("SELECT id FROM HotProbe WHERE label = 'frozen' FOR UPDATE");
+      await tx.$executeRawUnsafe("UPDATE HotProbe SET n = 99 WHERE label = 'frozen'");
+      locked();
+      await new Promise((r) => setTimeout(r, (sql.IDLE_TRANSACTION_S + 2) * 1000));
+      await tx.$executeRawUnsafe("UPDATE HotProbe SET n = 100 WHERE label = 'frozen'");
+    });
+    const frozenOutcome = frozen.then(() => "committed", (err: Error) => err.message);
+    await holding;
+    const started = Date.now();
+    await sql.sqlTransaction(async (tx) => {
+      await tx.$queryRawUnsafe("SELECT id FROM HotProbe WHERE label = 'frozen' FOR UPDATE");
+      await tx.$executeRawUnsafe("UPDATE HotProbe SET n = n + 1 WHERE label = 'frozen'");
+    });
+    const waited = Date.now() - started;
+    assert.ok(waited < (sql.IDLE_TRANSACTION_S + 2) * 1000, `the row was free after ${waited} ms, before the frozen transaction woke`);
+    assert.ok(waited > (sql.IDLE_TRANSACTION_S - 1) * 1000, `waited ${waited} ms`);
+    assert.notEqual(await frozenOutcome, "committed", "the frozen transaction finds its connection gone");
+    const [row] = (await rows()).filter((r) => r.label === "frozen");
+    assert.equal(row.n, 1, "the frozen transaction's write was rolled back; the other one's stands");
+  });
+});
