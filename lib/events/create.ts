@@ -17,6 +17,7 @@ export async function createEvent(input: CreateEventInput): Promise<number> {
         ticketReleaseRate: input.ticketReleaseRate,
         customerRetrievalRate: input.customerRetrievalRate,
         maxTicketsPerBuyer: input.maxTicketsPerBuyer ?? null,
+        holdSeconds: input.holdSeconds,
       },
     });
     if (input.vendors > 0) {
