@@ -117,6 +117,7 @@ export async function endHold(publicId: string, token: string, action: "confirm"
     const now = await databaseNow(tx);
     const h = await lockedHold(tx, found.id, now);
     if (!ev || !h) throw new AppError("not_found", `There is no purchase with id ${publicId}`);
+    if (!h.hold) return { kind: "refused", error: new AppError("invalid_state", `This purchase is an immediate sale (it is ${h.status}), not a hold: there is nothing to ${action}`) };
     requireHoldToken(h, token);
     if (h.status === "HELD" && h.due) {
       await returnHolds(tx, found.eventId, ev, [h], "EXPIRED", now);

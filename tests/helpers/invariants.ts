@@ -14,7 +14,7 @@ const n = (v: unknown) => Number(v ?? 0);
  * Checks DESIGN §4 on what the database holds for the event's current run, by plain SQL
  * that shares no code with the app: counters, tickets, buyers and the event log agree.
  */
-export async function assertPoolInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; held: number; status: string }> {
+export async function assertPoolInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; status: string }> {
   // One consistent snapshot for every query, so that a sale still running cannot move between them.
   await sql.query("START TRANSACTION WITH CONSISTENT SNAPSHOT");
   try {
@@ -24,7 +24,7 @@ export async function assertPoolInvariants(sql: mysql.Connection, eventId: numbe
   }
 }
 
-async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; held: number; status: string }> {
+async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; status: string }> {
   const ev = await one(sql, "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, held FROM Event WHERE id = ?", [eventId]);
   const released = n(ev.released);
   const sold = n(ev.sold);
@@ -114,7 +114,7 @@ async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<
   );
   assert.equal(n(actors.vendors), released, "vendors' counts add up to released");
   assert.equal(n(actors.customers), n(actors.simulated), "simulated customers' counts add up to the tickets they hold");
-  return { released, sold, available, held, status: String(ev.status) };
+  return { released, sold, available, status: String(ev.status) };
 }
 
 export async function eventStatus(sql: mysql.Connection, eventId: number): Promise<{ status: string; sold: number; released: number }> {
