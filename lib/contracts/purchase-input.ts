@@ -21,7 +21,8 @@ export const purchaseRequestSchema = z
   })
   .strict();
 
-export type PurchaseRequest = z.infer<typeof purchaseRequestSchema>;
+/** A parsed purchase request; in-process callers may leave `mode` out (an immediate sale). */
+export type PurchaseRequest = Omit<z.infer<typeof purchaseRequestSchema>, "mode"> & { mode?: z.infer<typeof purchaseRequestSchema>["mode"] };
 
 /** The body of POST /api/purchases/{pid}/confirm and …/cancel of a hold: the holdToken its purchase's answer gave. */
 export const holdActionSchema = z

@@ -69,7 +69,7 @@ export function awaitJoined(entry: Entry, eventId: number, deadline: number): Pr
       const standing = await standingOf(eventId, joined.run, entry.id);
       if (standing?.status === "QUEUED") {
         const view = viewOfJoined(eventId, joined, { status: "QUEUED", ticketIds: [], completedAt: null, position: standing.position, waitedMs: null });
-        return joined.holdToken ? { ...view, mode: "hold", holdExpiresAt: null } : view;
+        return joined.holdToken ? { ...view, mode: "hold" as const, holdExpiresAt: null } : view;
       }
       return awaitOutcome(entry.id, deadline);
     })
@@ -79,7 +79,7 @@ export function awaitJoined(entry: Entry, eventId: number, deadline: number): Pr
 function viewOfSettled(eventId: number, joined: JoinedPurchase, settled: Settled): PurchaseView {
   const waitedMs = settled.status === "COMPLETED" || settled.status === "HELD" ? settled.waitMs : null;
   const view = viewOfJoined(eventId, joined, { status: settled.status, ticketIds: settled.ticketIds.map(Number), completedAt: settled.completedAt?.toISOString() ?? null, position: null, waitedMs });
-  return joined.holdToken ? { ...view, mode: "hold", holdExpiresAt: settled.holdExpiresAt?.toISOString() ?? null } : view;
+  return joined.holdToken ? { ...view, mode: "hold" as const, holdExpiresAt: settled.holdExpiresAt?.toISOString() ?? null } : view;
 }
 
 /** The answer for a purchase this request wrote, from what the join and the outcome say: no read. */

@@ -14,7 +14,6 @@ let t: TestDatabase;
 let createEvent: typeof import("../../lib/events/create").createEvent;
 let control: typeof import("../../lib/events/control");
 let purchases: typeof import("../../lib/events/buy");
-let holds: typeof import("../../lib/events/holds");
 let auditRun: typeof import("../../lib/history/audit").auditRun;
 let engine: typeof import("../../lib/engine/engine").engine;
 let closeDb: () => Promise<void>;
@@ -30,7 +29,6 @@ before(async () => {
   createEvent = (await import("../../lib/events/create")).createEvent;
   control = await import("../../lib/events/control");
   purchases = await import("../../lib/events/buy");
-  holds = await import("../../lib/events/holds");
   auditRun = (await import("../../lib/history/audit")).auditRun;
   engine = (await import("../../lib/engine/engine")).engine;
   closeDb = (await import("../../lib/db/client")).closeDb;

@@ -121,14 +121,6 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
   // A held purchase is followed too: its expiry (or a confirm from another tab) shows here.
   const queued = purchase?.status === "QUEUED" || purchase?.status === "HELD";
 
-  // A page opened from its link finds the hold's token where this tab kept it.
-  useEffect(() => {
-    if (purchaseId && !holdToken) {
-      const token = storedToken(purchaseId);
-      if (token) setHoldToken(token);
-    }
-  }, [purchaseId, holdToken]);
-
   // Follow a queued or held purchase once a second until it is served, confirmed, sold out, cancelled or expired.
   useEffect(() => {
     if (!purchaseId || !queued) return;
@@ -170,7 +162,8 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
     setLeave({ pending: true, error: null });
     try {
       // A hold waiting in line leaves it with its token too.
-      const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, ...(holdToken ? { body: JSON.stringify({ holdToken }) } : {}) });
+      const token = holdToken ?? storedToken(purchaseId);
+      const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, ...(token ? { body: JSON.stringify({ holdToken: token }) } : {}) });
       const body = (await res.json().catch(() => null)) as PurchaseView | { error?: { message?: string } } | null;
       if (res.ok && body && "purchaseId" in body) {
         setLeave({ pending: false, error: null });
@@ -193,13 +186,15 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
   const endHold = useCallback(
     async (action: "confirm" | "cancel") => {
       if (!purchaseId) return;
-      if (!holdToken) {
+      // A page opened from its link finds the hold's token where this tab kept it.
+      const token = holdToken ?? storedToken(purchaseId);
+      if (!token) {
         setHoldAction({ pending: null, error: "This page does not have the hold's token (it stays in the tab that made the hold), so it cannot confirm or release it." });
         return;
       }
       setHoldAction({ pending: action, error: null });
       try {
-        const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/${action}`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, body: JSON.stringify({ holdToken }) });
+        const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/${action}`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, body: JSON.stringify({ holdToken: token }) });
         const body = (await res.json().catch(() => null)) as PurchaseView | { error?: { message?: string } } | null;
         if (res.ok && body && "purchaseId" in body) {
           setHoldAction({ pending: null, error: null });
