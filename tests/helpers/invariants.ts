@@ -93,13 +93,13 @@ async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<
         (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id WHERE p.eventId = ? AND p.source <> 'SIMULATION'
             GROUP BY p.id, p.quantity, p.status HAVING (p.status IN ('COMPLETED', 'HELD') AND COUNT(t.id) <> p.quantity) OR (p.status NOT IN ('COMPLETED', 'HELD') AND COUNT(t.id) <> 0)) y) AS partialReal,
         (SELECT COUNT(*) FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE t.eventId = ? AND t.run = ?
-            AND ((t.soldAt IS NULL AND (p.status <> 'HELD' OR t.buyer <> p.buyer)) OR (t.soldAt IS NOT NULL AND p.status <> 'COMPLETED'))) AS misheld,
+            AND ((t.soldAt IS NULL AND (p.status <> 'HELD' OR t.buyer <> p.buyer)) OR (t.soldAt IS NOT NULL AND (p.status IN ('HELD', 'EXPIRED') OR (p.source <> 'SIMULATION' AND p.status <> 'COMPLETED'))))) AS misheld,
         (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id WHERE p.eventId = ? AND p.status = 'COMPLETED'
             GROUP BY p.id, p.quantity HAVING COUNT(t.id) <> p.quantity) z) AS shortCompleted,
         (SELECT COUNT(*) FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE t.eventId = ? AND (p.eventId <> t.eventId OR p.run <> t.run)) AS crossed`,
     [eventId, ev.run, eventId, eventId, ev.run, eventId, eventId],
   );
-  assert.equal(n(purchases.misheld), 0, "a held ticket belongs to a HELD purchase of its buyer, a sold one to a COMPLETED purchase");
+  assert.equal(n(purchases.misheld), 0, "a held ticket belongs to a HELD purchase of its buyer, a real buyer's sold one to a COMPLETED purchase");
   assert.equal(n(purchases.unpurchased), 0, "every sold ticket belongs to a purchase");
   assert.equal(n(purchases.overfilled), 0, "no purchase holds more tickets than it asked for");
   assert.equal(n(purchases.partialReal), 0, "a real buyer's purchase is all or nothing");
