@@ -244,6 +244,23 @@ describe("checkout holds", () => {
   });
 });
 
+describe("a reset ends the run's holds", () => {
+  it("cancels them and returns their tickets, so the old run stays consistent and the new one starts empty", async () => {
+    const id = await createEvent({ ...base, totalTickets: 10, maxTicketCapacity: 5 });
+    await control.startEvent(id);
+    const p = await hold(id, "Reset", 2);
+    assert.equal(p.status, "HELD");
+    await control.stopEvent(id);
+    await control.resetEvent(id);
+    assert.equal(await statusOf(p.purchaseId), "CANCELLED");
+    assert.equal(await heldOf(id), 0);
+    const old = await row("SELECT COUNT(*) AS n FROM Ticket WHERE eventId = ? AND run = 1 AND soldAt IS NULL AND purchaseId IS NOT NULL", [id]);
+    assert.equal(Number(old.n), 0, "no ticket of the old run is left held");
+    assert.equal((await auditRun(id, 1)).ok, true);
+    assert.equal((await confirm(p)).status, 409);
+  });
+});
+
 describe("the audit knows holds", () => {
   it("fails on a held ticket sold to someone else, and on a hold confirmed after it expired", async () => {
     const id = await createEvent({ ...base, totalTickets: 10, maxTicketCapacity: 10 });
