@@ -241,6 +241,11 @@ describe("checkout holds", () => {
     const returned = await row("SELECT COALESCE(SUM(tickets), 0) AS n FROM EventLog WHERE eventId = ? AND kind = 'RETURNED'", [id]);
     assert.ok(Number(returned.n) >= 100, `abandoned holds returned their tickets (${returned.n})`);
     await auditOk(id);
+    const { runAnalytics } = await import("../../lib/history/analytics");
+    const chart = await runAnalytics(id);
+    assert.ok(chart.points.some((pt) => pt.held > 0), "the analytics show held tickets as their own line");
+    assert.equal(chart.points[chart.points.length - 1].held, 0, "and none left at the sell-out");
+    for (const pt of chart.points) assert.ok(pt.held >= 0 && pt.held <= pt.pool, `held ${pt.held} is part of the pool ${pt.pool}`);
   });
 });
 
