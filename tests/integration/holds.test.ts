@@ -26,6 +26,7 @@ before(async () => {
   t = await createTestDatabase("holds");
   useDatabase(t.url);
   process.env.DB_POOL_SIZE = "20";
+  process.env.WEBHOOK_ALLOW_PRIVATE = "1";
   createEvent = (await import("../../lib/events/create")).createEvent;
   control = await import("../../lib/events/control");
   purchases = await import("../../lib/events/buy");
@@ -246,6 +247,31 @@ describe("checkout holds", () => {
     assert.ok(chart.points.some((pt) => pt.held > 0), "the analytics show held tickets as their own line");
     assert.equal(chart.points[chart.points.length - 1].held, 0, "and none left at the sell-out");
     for (const pt of chart.points) assert.ok(pt.held >= 0 && pt.held <= pt.pool, `held ${pt.held} is part of the pool ${pt.pool}`);
+  });
+});
+
+describe("holds in the webhook outbox", () => {
+  it("writes purchase.held, purchase.completed, purchase.cancelled and hold.expired in the transactions of the changes, never the token", async () => {
+    const { createWebhook } = await import("../../lib/webhooks/endpoints");
+    const { newWebhookSchema, WEBHOOK_EVENT_TYPES } = await import("../../lib/contracts/webhook");
+    const id = await createEvent({ ...base, totalTickets: 10, maxTicketCapacity: 10 });
+    await createWebhook(id, newWebhookSchema.parse({ url: "http://127.0.0.1:9/hooks", events: [...WEBHOOK_EVENT_TYPES] }), []);
+    await control.startEvent(id);
+    const kept = await hold(id, "Keeper", 1);
+    const let_go = await hold(id, "Leaver", 1);
+    const late = await hold(id, "Sleeper", 1);
+    assert.equal((await confirm(kept)).status, 200);
+    assert.equal((await cancel(let_go)).status, 200);
+    await expireNow(late.purchaseId);
+    await waitFor("the expiry", async () => (await statusOf(late.purchaseId)) === "EXPIRED", 10_000);
+    await control.stopEvent(id);
+    const [rows] = await t.sql.query("SELECT type, payload FROM WebhookDelivery WHERE eventId = ? AND type LIKE '%.%' AND type NOT LIKE 'event.%' ORDER BY id", [id]);
+    const sent = (rows as { type: string; payload: string }[]).map((r) => ({ type: r.type, data: JSON.parse(r.payload).data as { purchaseId: string; status: string } }));
+    const of = (pid: string) => sent.filter((m) => m.data.purchaseId === pid).map((m) => `${m.type}:${m.data.status}`);
+    assert.deepEqual(of(kept.purchaseId), ["purchase.held:HELD", "purchase.completed:COMPLETED"]);
+    assert.deepEqual(of(let_go.purchaseId), ["purchase.held:HELD", "purchase.cancelled:CANCELLED"]);
+    assert.deepEqual(of(late.purchaseId), ["purchase.held:HELD", "hold.expired:EXPIRED"]);
+    for (const r of rows as { payload: string }[]) assert.doesNotMatch(r.payload, /ht_/, "no webhook carries a hold's token");
   });
 });
 
