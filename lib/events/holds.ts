@@ -5,7 +5,7 @@ import { engine } from "@/lib/engine/engine";
 import { endHold, expireIfDue } from "@/lib/pool/holds";
 import { cancelPurchase } from "@/lib/purchases/cancel";
 import { checkHoldToken } from "@/lib/purchases/holds";
-import { getPurchase, purchaseRow } from "@/lib/purchases/read";
+import { getPurchase, purchaseRow, toPurchaseView } from "@/lib/purchases/read";
 
 // A buyer's checkout hold (issue 18): confirm it (the tickets become theirs), release it (they
 // return to the pool and the queue is served from them), or read it — which expires it first
@@ -41,6 +41,6 @@ export async function cancelOrRelease(publicId: string, holdToken: string | unde
 
 /** GET /api/purchases/{pid}: a hold found past its expiry is expired first. */
 export async function readPurchase(publicId: string): Promise<PurchaseView> {
-  await expireIfDue(publicId);
-  return getPurchase(publicId);
+  const row = await purchaseRow(publicId);
+  return (await expireIfDue(row)) ? getPurchase(publicId) : toPurchaseView(row);
 }

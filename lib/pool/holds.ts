@@ -167,16 +167,16 @@ async function sellHeld(tx: Sql, eventId: number, ev: LockedEvent, h: HoldRow, n
   await enqueueWebhooks(tx, eventId, messages, now);
 }
 
-/** Lazily expires a purchase's hold if it is due (a read that finds it so): nothing happens to any other row. */
-export async function expireIfDue(publicId: string): Promise<void> {
-  const found = await purchaseRow(publicId);
-  if (found.status !== "HELD" || !found.holdExpiresAt || found.holdExpiresAt.getTime() > Date.now() + 60_000) return; // the database's clock decides; this only spares a transaction
+/** Lazily expires the hold of a purchase just read, if it is due (a read that finds it so); says whether it looked. Nothing happens to any other row. */
+export async function expireIfDue(found: { id: bigint; eventId: number; status: string; holdExpiresAt: Date | null }): Promise<boolean> {
+  if (found.status !== "HELD" || !found.holdExpiresAt || found.holdExpiresAt.getTime() > Date.now() + 60_000) return false; // the database's clock decides; this only spares a transaction
   await sqlTransaction(async (tx) => {
     const ev = await lockEvent(tx, found.eventId);
     const now = await databaseNow(tx);
     const h = await lockedHold(tx, found.id, now);
     if (ev && h && h.status === "HELD" && h.due) await returnHolds(tx, found.eventId, ev, [h], "EXPIRED", now);
   }, 15_000);
+  return true;
 }
 
 /** A reset closes the old run: its holds end CANCELLED and their tickets go back (the run's history stays consistent). Call under the event's lock. */
