@@ -41,6 +41,7 @@ test("hold → countdown → confirm: the held tickets become the buyer's", asyn
   await expect(page.getByTestId("held-tickets").getByRole("listitem")).toHaveCount(2);
   const countdown = page.getByTestId("hold-countdown");
   await expect(countdown).toContainText(/0:[0-3]\d/);
+  await page.screenshot({ path: "test-results/holds-buyer-held.png", fullPage: true });
   const first = await countdown.locator("time").innerText();
   await expect(countdown.locator("time")).not.toHaveText(first, { timeout: 5_000 }); // it counts down
   await page.getByRole("button", { name: "Confirm" }).click();
@@ -67,6 +68,7 @@ test("hold → expire → rejoin: the page says the hold expired and offers the 
   await expect(page.getByTestId("hold-expired")).toContainText(/went back to the queue/);
   await expect(page.getByRole("button", { name: "Confirm" })).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "Join the queue again" })).toBeVisible();
+  await page.screenshot({ path: "test-results/holds-buyer-expired.png", fullPage: true });
 
   await page.getByLabel("Buy now").check();
   await page.getByRole("button", { name: "Join the queue" }).click();
