@@ -108,23 +108,21 @@ export function BuyForm({
       </div>
       <fieldset className="field buy-mode">
         <legend>How to buy</legend>
-        <label>
-          <input type="radio" name="mode" value="sale" defaultChecked={!failed || state.values.mode !== "hold"} /> Buy now
-        </label>
-        <label>
-          <input type="radio" name="mode" value="hold" defaultChecked={failed && state.values.mode === "hold"} aria-describedby="buy-mode-hint" /> Hold, then confirm
-        </label>
+        <div className="radio-choices">
+          <label>
+            <input type="radio" name="mode" value="sale" defaultChecked={!failed || state.values.mode !== "hold"} /> Buy now
+          </label>
+          <label>
+            <input type="radio" name="mode" value="hold" defaultChecked={failed && state.values.mode === "hold"} aria-describedby="buy-mode-hint" /> Hold, then confirm
+          </label>
+        </div>
         <p id="buy-mode-hint" className="field-hint">
-          A hold keeps your tickets for {formatCount(holdSeconds)} seconds ({formatMinutes(holdSeconds)}) while you decide; unconfirmed, they go back to the queue.
+          A hold keeps your tickets for {formatCount(holdSeconds)} seconds{holdSeconds % 60 === 0 ? ` (${formatCount(holdSeconds / 60)} min)` : ""} while you decide; unconfirmed, they go back to the queue.
         </p>
       </fieldset>
       <Footer state={state} />
     </form>
   );
-}
-
-function formatMinutes(seconds: number): string {
-  return seconds % 60 === 0 ? `${formatCount(seconds / 60)} min` : `${formatCount(Math.round(seconds / 6) / 10)} min`;
 }
 
 function Footer({ state }: { state: BuyState }) {
