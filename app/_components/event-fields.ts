@@ -13,7 +13,8 @@ export type EventFieldName =
   | "vendors"
   | "customers"
   | "vipCustomers"
-  | "maxTicketsPerBuyer";
+  | "maxTicketsPerBuyer"
+  | "holdSeconds";
 
 export type EventField = {
   name: EventFieldName;
@@ -74,6 +75,15 @@ export const EVENT_FIELDS: readonly EventField[] = [
     unit: "tickets, optional",
     hint: "Most tickets one buyer may hold, queued or bought; leave blank for no limit.",
     defaultValue: "",
+    kind: "integer",
+    required: false,
+  },
+  {
+    name: "holdSeconds",
+    label: "Hold time",
+    unit: "seconds",
+    hint: `How long a checkout hold keeps its tickets before they return to the pool; ${formatCount(LIMITS.holdSeconds.min)} – ${formatCount(LIMITS.holdSeconds.max)}.`,
+    defaultValue: String(LIMITS.holdSeconds.default),
     kind: "integer",
     required: false,
   },

@@ -16,7 +16,7 @@ import { publicAction } from "@/lib/server/action";
 // (vip is never taken from the form), and the answer comes at once — the page then follows the
 // purchase by polling, so no request is held open while the buyer waits in line.
 
-export type BuyValues = { buyer: string; quantity: string };
+export type BuyValues = { buyer: string; quantity: string; mode: string };
 
 export type BuyState = {
   values: BuyValues;
@@ -24,16 +24,17 @@ export type BuyState = {
 };
 
 export async function buyTicketsAction(eventId: number, _previous: BuyState, form: FormData): Promise<BuyState> {
-  const values: BuyValues = { buyer: text(form.get("buyer")), quantity: text(form.get("quantity")) };
+  const values: BuyValues = { buyer: text(form.get("buyer")), quantity: text(form.get("quantity")), mode: text(form.get("mode")) || "sale" };
   const result = await publicAction<PurchaseView>(async () => {
     const admin = await limitRate();
     const id = parseId(eventId, "event");
-    const parsed = purchaseRequestSchema.safeParse({ buyer: values.buyer, ...numbersFromForm(form, ["quantity"]) });
+    const parsed = purchaseRequestSchema.safeParse({ buyer: values.buyer, mode: values.mode, ...numbersFromForm(form, ["quantity"]) });
     if (!parsed.success) return { ok: false, error: "You are not in the queue yet: check the fields marked.", fieldErrors: fieldErrors(parsed.error) };
     limitBuyer(id, parsed.data.buyer, admin);
     try {
-      const { purchase } = await buy(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false }, { deadline: Date.now(), source: "WEB" });
-      return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}.` };
+      // A hold's token comes back in this answer only: the page keeps it (for this tab) to confirm or release.
+      const { purchase } = await buy(id, { buyer: parsed.data.buyer, quantity: parsed.data.quantity, vip: false, mode: parsed.data.mode }, { deadline: Date.now(), source: "WEB" });
+      return { ok: true, data: purchase, message: `You joined the queue for ${purchase.quantity} ${purchase.quantity === 1 ? "ticket" : "tickets"}${purchase.mode === "hold" ? " to hold" : ""}.` };
     } catch (err) {
       // The page refreshes after any refusal, so the event shows SOLD_OUT too.
       if (hasCode(err, "sold_out")) {

@@ -54,6 +54,8 @@ export type AnalyticsPoint = {
   cumulativeReleased: number;
   cumulativeSold: number;
   pool: number;
+  /** Of the pool, tickets held by checkout holds at the bucket's end (a second rush shows as this falling when abandoned holds return). */
+  held: number;
   releaseRate: number;
   saleRate: number;
   vipMedianMs: number | null;

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "not_found"
   | "invalid_state"
   | "sold_out"
+  | "hold_expired"
   | "rate_limited"
   | "db_unavailable"
   | "overloaded"
@@ -29,6 +30,7 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   invalid_state: 409,
   sold_out: 409,
+  hold_expired: 409,
   rate_limited: 429,
   overloaded: 503,
   shutting_down: 503,

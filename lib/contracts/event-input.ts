@@ -8,6 +8,8 @@ export const LIMITS = {
   rate: { min: 0.1, max: 10_000 },
   vendors: { max: 500 },
   customers: { max: 1_000 },
+  /** How long a checkout hold keeps its tickets (issue 18). */
+  holdSeconds: { min: 30, max: 3_600, default: 600 },
 } as const;
 
 const name = z
@@ -45,6 +47,7 @@ export const createEventSchema = z
     customers: wholeNumber("customers", 0, LIMITS.customers.max, "customers").default(0),
     vipCustomers: wholeNumber("vipCustomers", 0, LIMITS.customers.max, "customers").default(0),
     maxTicketsPerBuyer: wholeNumber("maxTicketsPerBuyer", 1, LIMITS.totalTickets.max, "tickets").nullable().optional(),
+    holdSeconds: wholeNumber("holdSeconds", LIMITS.holdSeconds.min, LIMITS.holdSeconds.max, "seconds").default(LIMITS.holdSeconds.default),
   })
   .strict()
   .superRefine((v, ctx) => {

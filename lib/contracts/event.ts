@@ -38,6 +38,10 @@ export type EventView = {
   released: number;
   sold: number;
   available: number;
+  /** Tickets held by checkout holds: taken from the pool, neither sold nor available until confirmed or returned. */
+  held: number;
+  /** How long a checkout hold lasts, in seconds. */
+  holdSeconds: number;
   waiting: { vip: number; regular: number };
   /** Waits from joining the queue to holding the tickets, per class, over the run's latest 1,000 purchases. */
   waitStats: { vip: WaitStats; regular: WaitStats };
@@ -50,7 +54,7 @@ export type EventView = {
   updatedAt: string;
 };
 
-export type EventSummary = Pick<EventView, "id" | "name" | "status" | "run" | "totalTickets" | "maxTicketCapacity" | "released" | "sold" | "available" | "createdAt">;
+export type EventSummary = Pick<EventView, "id" | "name" | "status" | "run" | "totalTickets" | "maxTicketCapacity" | "released" | "sold" | "available" | "held" | "createdAt">;
 
 /** What the buyer page shows of an event: nothing of the operator's (no actors, no log, no rates). */
 export type BuyerEvent = {
@@ -63,11 +67,14 @@ export type BuyerEvent = {
   ticketsLeft: number;
   maxTicketCapacity: number;
   maxTicketsPerBuyer: number | null;
+  /** How long a checkout hold lasts, in seconds. */
+  holdSeconds: number;
 };
 
 /**
  * The sold-out rule (DESIGN §2), decided here and nowhere else: every ticket is sold. With
- * sold + available = released ≤ total, that is the same as "released = total and available = 0".
+ * sold + held + available = released ≤ total, that is the same as "released = total, available = 0
+ * and nothing held" (a held ticket may still come back).
  */
 export function isSoldOut(sale: { status?: string; totalTickets: number; sold: number }): boolean {
   return sale.status === "SOLD_OUT" || sale.sold >= sale.totalTickets;

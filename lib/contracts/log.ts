@@ -17,6 +17,9 @@ export const LOG_KINDS = [
   "QUEUED",
   "CANCELLED",
   "REFUSED",
+  "HELD",
+  "RETURNED",
+  "CONFIRMED",
   "ERROR",
 ] as const;
 

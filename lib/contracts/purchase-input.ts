@@ -16,10 +16,23 @@ export const purchaseRequestSchema = z
       .min(1, `quantity must be at least 1 ticket`)
       .max(MAX_QUANTITY, `quantity must be at most ${MAX_QUANTITY} tickets`),
     vip: z.boolean({ error: "vip must be true or false" }).default(false),
+    /** "hold": the tickets are held until holdExpiresAt and sold only on confirm (issue 18); "sale" (the default) sells at once. */
+    mode: z.enum(["sale", "hold"], { error: 'mode must be "sale" (buy at once, the default) or "hold" (hold the tickets, then confirm)' }).default("sale"),
   })
   .strict();
 
-export type PurchaseRequest = z.infer<typeof purchaseRequestSchema>;
+/** A parsed purchase request; in-process callers may leave `mode` out (an immediate sale). */
+export type PurchaseRequest = Omit<z.infer<typeof purchaseRequestSchema>, "mode"> & { mode?: z.infer<typeof purchaseRequestSchema>["mode"] };
+
+/** The body of POST /api/purchases/{pid}/confirm and …/cancel of a hold: the holdToken its purchase's answer gave. */
+export const holdActionSchema = z
+  .object({
+    holdToken: z
+      .string({ error: "holdToken is required: send the holdToken the hold's answer gave (only its buyer has it)" })
+      .min(1, "holdToken is required: send the holdToken the hold's answer gave (only its buyer has it)")
+      .max(100, "holdToken is at most 100 characters: send the holdToken the hold's answer gave"),
+  })
+  .strict();
 
 /** `Idempotency-Key`: 1–255 visible ASCII characters. */
 export const idempotencyKeySchema = z

@@ -4,11 +4,11 @@ import { AppError } from "./errors";
 // Webhooks as the API, the page and the receivers see them (issue 18): the event types, the
 // body that adds an endpoint, and the views of endpoints and deliveries. Client-safe.
 
-/** Every type an endpoint may subscribe to. The hold types are accepted now and sent once checkout holds exist. */
+/** Every type an endpoint may subscribe to. `purchase.cancelled` is a released hold; a QUEUED purchase leaving the line sends nothing. */
 export const WEBHOOK_EVENT_TYPES = ["purchase.completed", "purchase.held", "hold.expired", "purchase.cancelled", "event.started", "event.stopped", "event.sold_out"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-/** Types that nothing sends yet: they come with checkout holds. */
-export const NOT_YET_SENT: readonly WebhookEventType[] = ["purchase.held", "hold.expired", "purchase.cancelled"];
+/** Types that nothing sends yet (none: checkout holds send the hold types). */
+export const NOT_YET_SENT: readonly WebhookEventType[] = [];
 
 export const WEBHOOK_URL_MAX = 2_000;
 

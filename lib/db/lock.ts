@@ -14,6 +14,9 @@ export type LockedEvent = {
   released: number;
   sold: number;
   available: number;
+  /** Tickets held by checkout holds. */
+  held: number;
+  holdSeconds: number;
   maxTicketsPerBuyer: number | null;
   /** Raised by every change of the event's actors (bumpRoster). */
   roster: number;
@@ -21,7 +24,7 @@ export type LockedEvent = {
 
 export async function lockEvent(tx: Sql, eventId: number): Promise<LockedEvent | null> {
   const rows = await tx.$queryRawUnsafe<LockedEvent[]>(
-    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, maxTicketsPerBuyer, roster FROM Event WHERE id = ? FOR UPDATE",
+    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, held, holdSeconds, maxTicketsPerBuyer, roster FROM Event WHERE id = ? FOR UPDATE",
     eventId,
   );
   return rows[0] ?? null;

@@ -12,8 +12,10 @@ import { awaitJoined, awaitOutcome, enterQueue, type PurchaseOptions } from "@/l
 export async function buy(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<{ purchase: PurchaseView; replayed: boolean }> {
   demand(eventId);
   const entry = await enterQueue(eventId, input, options);
-  if (entry.replayed) return { purchase: await awaitOutcome(entry.id, options.deadline), replayed: true };
+  // A hold's token goes to the request that made it (and to its retries), never to a read.
+  const token = entry.holdToken ? { holdToken: entry.holdToken } : {};
+  if (entry.replayed) return { purchase: { ...(await awaitOutcome(entry.id, options.deadline)), ...token }, replayed: true };
   const outcome = awaitJoined(entry, eventId, options.deadline);
   engine().nudge(eventId);
-  return { purchase: await outcome, replayed: false };
+  return { purchase: { ...(await outcome), ...token }, replayed: false };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { cancelRunHolds } from "@/lib/pool/holds";
 import { AppError } from "@/lib/contracts/errors";
 import type { EventView } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
@@ -59,7 +60,9 @@ export async function resetEvent(eventId: number, actor = "operator"): Promise<E
     const run = ev.run + 1;
     // The old run's line is closed: nobody waits for a run that is over.
     await cancelQueuedPurchases(tx, { eventId, run: ev.run, simulatedOnly: false });
-    await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
+    // …and its checkout holds end too: their tickets go back before the run is closed.
+    await cancelRunHolds(tx, eventId, ev, new Date());
+    await tx.$executeRawUnsafe("UPDATE Event SET status = 'IDLE', run = ?, released = 0, sold = 0, available = 0, held = 0, updatedAt = ? WHERE id = ?", run, new Date(), eventId);
     await tx.$executeRawUnsafe("UPDATE Vendor SET state = 'PAUSED', released = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
     await tx.$executeRawUnsafe("UPDATE Customer SET state = 'PAUSED', bought = 0 WHERE eventId = ? AND removedAt IS NULL", eventId);
     const message = `Run ${run} begins; run ${ev.run} ended with ${count(ev.sold)} of ${count(ev.totalTickets)} sold and is kept in history`;

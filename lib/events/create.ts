@@ -1,13 +1,13 @@
 import "server-only";
 import type { EventView } from "@/lib/contracts/event";
-import type { CreateEventInput } from "@/lib/contracts/event-input";
+import { LIMITS, type CreateEventInput } from "@/lib/contracts/event-input";
 import { formatCount as count } from "@/lib/contracts/format";
 import { db } from "@/lib/db/client";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { getEventView } from "./view";
 
 /** Creates the event with its starting vendors and customers (the first `vipCustomers` are VIP). */
-export async function createEvent(input: CreateEventInput): Promise<number> {
+export async function createEvent(input: Omit<CreateEventInput, "holdSeconds"> & { holdSeconds?: number }): Promise<number> {
   return db().$transaction(async (tx) => {
     const ev = await tx.event.create({
       data: {
@@ -17,6 +17,7 @@ export async function createEvent(input: CreateEventInput): Promise<number> {
         ticketReleaseRate: input.ticketReleaseRate,
         customerRetrievalRate: input.customerRetrievalRate,
         maxTicketsPerBuyer: input.maxTicketsPerBuyer ?? null,
+        holdSeconds: input.holdSeconds ?? LIMITS.holdSeconds.default,
       },
     });
     if (input.vendors > 0) {

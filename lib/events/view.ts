@@ -41,6 +41,8 @@ export async function getEventView(id: number, statsMaxAgeMs = 0): Promise<Event
     released: ev.released,
     sold: ev.sold,
     available: ev.available,
+    held: ev.held,
+    holdSeconds: ev.holdSeconds,
     waiting,
     waitStats: { vip: vipStats, regular: regularStats },
     maxTicketsPerBuyer: ev.maxTicketsPerBuyer,
@@ -71,6 +73,7 @@ export async function listEvents(): Promise<EventSummary[]> {
     released: e.released,
     sold: e.sold,
     available: e.available,
+    held: e.held,
     createdAt: e.createdAt.toISOString(),
   }));
 }
@@ -93,5 +96,6 @@ export async function getBuyerEvent(id: number): Promise<BuyerEvent> {
     ticketsLeft: Math.max(0, ev.totalTickets - ev.sold),
     maxTicketCapacity: ev.maxTicketCapacity,
     maxTicketsPerBuyer: ev.maxTicketsPerBuyer,
+    holdSeconds: ev.holdSeconds,
   };
 }

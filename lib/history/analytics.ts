@@ -45,7 +45,7 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
   const bucketMs = bucketFor(endMs - startMs);
   const start = new Date(startMs);
   const micro = bucketMs * 1_000;
-  const [released, sold, waits, vendors, buyers] = await Promise.all([
+  const [released, sold, waits, vendors, buyers, holds] = await Promise.all([
     // Counted per distinct timestamp first (one per batch, in index order: no temporary table
     // over a million rows, no function per row), then per bucket over those few thousand.
     readRows<Count>(`SELECT ${bucketExpr("at")} AS b, SUM(n) AS n FROM (SELECT releasedAt AS at, COUNT(*) AS n FROM Ticket WHERE eventId = ? AND run = ? GROUP BY releasedAt) moves GROUP BY b`, [start, micro, eventId, r]),
@@ -57,11 +57,17 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
     ),
     readRows<{ name: string; n: number }>(`SELECT actor AS name, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind = 'RELEASED' AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
     readRows<{ name: string; vip: number; n: number }>(`SELECT actor AS name, MAX(vip) AS vip, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind = 'SOLD' AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
+    // Checkout holds from the log's hold rows: + when held, − when returned or confirmed.
+    readRows<Count>(
+      `SELECT ${bucketExpr("createdAt")} AS b, SUM(IF(kind = 'HELD', tickets, -tickets)) AS n FROM EventLog WHERE eventId = ? AND kind IN ('HELD', 'RETURNED', 'CONFIRMED') AND run = ? GROUP BY b`,
+      [start, micro, eventId, r],
+    ),
   ]);
 
   const last = Math.max(0, Math.ceil((endMs - startMs) / bucketMs) - 1, ...released.map((x) => Number(x.b)), ...sold.map((x) => Number(x.b)));
   const rel = new Map(released.map((x) => [Number(x.b), Number(x.n)]));
   const sol = new Map(sold.map((x) => [Number(x.b), Number(x.n)]));
+  const hel = new Map(holds.map((x) => [Number(x.b), Number(x.n)]));
   const hist = new Map<string, [number, number][]>();
   const overall = new Map<number, { vip: number; regular: number }>();
   for (const x of waits) {
@@ -76,12 +82,14 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
   const points: AnalyticsPoint[] = [];
   let cr = 0;
   let cs = 0;
+  let ch = 0;
   const perSecond = 1_000 / bucketMs;
   for (let b = Math.min(0, ...released.map((x) => Number(x.b))); b <= last; b++) {
     const nr = rel.get(b) ?? 0;
     const ns = sol.get(b) ?? 0;
     cr += nr;
     cs += ns;
+    ch += hel.get(b) ?? 0;
     const vipBins = hist.get(`${b}:1`) ?? [];
     const regBins = hist.get(`${b}:0`) ?? [];
     points.push({
@@ -91,6 +99,7 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
       cumulativeReleased: cr,
       cumulativeSold: cs,
       pool: cr - cs,
+      held: ch,
       releaseRate: Math.round(nr * perSecond * 100) / 100,
       saleRate: Math.round(ns * perSecond * 100) / 100,
       vipMedianMs: histogramQuantile(vipBins, 0.5),

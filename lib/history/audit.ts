@@ -16,8 +16,8 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
   const ev0 = await historyEvent(eventId, run);
   const r = run ?? ev0.run;
   return readSnapshot(async (read) => {
-    const [ev] = await read<{ status: string; run: number; totalTickets: number; maxTicketCapacity: number; released: number; sold: number; available: number }>(
-      "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ?",
+    const [ev] = await read<{ status: string; run: number; totalTickets: number; maxTicketCapacity: number; released: number; sold: number; available: number; held: number }>(
+      "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, held FROM Event WHERE id = ?",
       [eventId],
     );
     const [cfg] = await read<{ totalTickets: number; maxTicketCapacity: number }>("SELECT totalTickets, maxTicketCapacity FROM EventRun WHERE eventId = ? AND run = ?", [eventId, r]);
@@ -30,26 +30,31 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     const where = [eventId, r];
 
     // 1. Counters equal the ticket rows.
-    const [t] = await read<{ released: number; sold: number }>("SELECT COUNT(*) AS released, COUNT(soldAt) AS sold FROM Ticket WHERE eventId = ? AND run = ?", where);
+    // A held ticket (checkout hold) names its purchase but is not sold yet.
+    const [t] = await read<{ released: number; sold: number; held: number }>(
+      "SELECT COUNT(*) AS released, COUNT(soldAt) AS sold, COALESCE(SUM(soldAt IS NULL AND purchaseId IS NOT NULL), 0) AS held FROM Ticket WHERE eventId = ? AND run = ?",
+      where,
+    );
     const released = num(t.released);
     const sold = num(t.sold);
-    const [lastLog] = await read<{ released: number; sold: number; available: number }>("SELECT released, sold, available FROM EventLog WHERE eventId = ? AND run = ? ORDER BY id DESC LIMIT 1", where);
+    const heldNow = num(t.held);
+    const [lastLog] = await read<{ released: number; sold: number; available: number; held: number }>("SELECT released, sold, available, held FROM EventLog WHERE eventId = ? AND run = ? ORDER BY id DESC LIMIT 1", where);
     if (r === ev.run) {
-      const ok = ev.released === released && ev.sold === sold && ev.available === released - sold;
-      check("counters equal the ticket rows", ok, `event counters released ${count(ev.released)}, sold ${count(ev.sold)}, available ${count(ev.available)}; ticket rows: ${count(released)} released, ${count(sold)} sold, ${count(released - sold)} in the pool`);
+      const ok = ev.released === released && ev.sold === sold && ev.held === heldNow && ev.available === released - sold - heldNow;
+      check("counters equal the ticket rows", ok, `event counters released ${count(ev.released)}, sold ${count(ev.sold)}, held ${count(ev.held)}, available ${count(ev.available)}; ticket rows: ${count(released)} released, ${count(sold)} sold, ${count(heldNow)} held, ${count(released - sold - heldNow)} available`);
     }
     if (lastLog) {
-      const ok = lastLog.released === released && lastLog.sold === sold && lastLog.available === released - sold;
-      check("the last log row's counters equal the ticket rows", ok, `last log row: released ${count(lastLog.released)}, sold ${count(lastLog.sold)}, available ${count(lastLog.available)}; ticket rows: ${count(released)} released, ${count(sold)} sold`);
+      const ok = lastLog.released === released && lastLog.sold === sold && num(lastLog.held) === heldNow && lastLog.available === released - sold - heldNow;
+      check("the last log row's counters equal the ticket rows", ok, `last log row: released ${count(lastLog.released)}, sold ${count(lastLog.sold)}, held ${count(num(lastLog.held))}, available ${count(lastLog.available)}; ticket rows: ${count(released)} released, ${count(sold)} sold, ${count(heldNow)} held`);
     }
 
     // 2. Bounds: released ≤ total; every recorded state within 0 … capacity and sold + available = released.
     const badStates = await ids(
-      "SELECT id FROM EventLog WHERE eventId = ? AND run = ? AND (available < 0 OR available > ? OR released > ? OR sold + available <> released) ORDER BY id",
+      "SELECT id FROM EventLog WHERE eventId = ? AND run = ? AND (available < 0 OR held < 0 OR available + held > ? OR released > ? OR sold + held + available <> released) ORDER BY id",
       [...where, capacity, total],
     );
     check("released never above the total", released <= total, `${count(released)} tickets released of ${count(total)}`);
-    check("every logged state within the bounds", badStates.length === 0, badStates.length ? "log rows record a pool outside 0 … capacity, or counters that do not add up" : `every log row: 0 ≤ available ≤ ${count(capacity)}, released ≤ ${count(total)}, sold + available = released`, badStates);
+    check("every logged state within the bounds", badStates.length === 0, badStates.length ? "log rows record a pool outside 0 … capacity, or counters that do not add up" : `every log row: 0 ≤ available + held ≤ ${count(capacity)}, released ≤ ${count(total)}, sold + held + available = released`, badStates);
 
     // 3. Released before sold; sold at most once, to one buyer, through one of the run's purchases.
     const early = await ids("SELECT id FROM Ticket WHERE eventId = ? AND run = ? AND soldAt < releasedAt ORDER BY id", where);
@@ -57,15 +62,16 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     const ownerless = await ids(
       `SELECT t.id FROM Ticket t LEFT JOIN Purchase p ON p.id = t.purchaseId
         WHERE t.eventId = ? AND t.run = ? AND (
-          (t.soldAt IS NOT NULL AND (t.buyer IS NULL OR p.id IS NULL OR p.eventId <> t.eventId OR p.run <> t.run OR p.buyer <> t.buyer OR p.status = 'CANCELLED'))
-          OR (t.soldAt IS NULL AND (t.buyer IS NOT NULL OR t.purchaseId IS NOT NULL)))
+          (t.soldAt IS NOT NULL AND (t.buyer IS NULL OR p.id IS NULL OR p.eventId <> t.eventId OR p.run <> t.run OR p.buyer <> t.buyer OR p.status IN ('CANCELLED', 'EXPIRED', 'HELD')))
+          OR (t.soldAt IS NULL AND t.purchaseId IS NULL AND t.buyer IS NOT NULL)
+          OR (t.soldAt IS NULL AND t.purchaseId IS NOT NULL AND (p.id IS NULL OR p.status <> 'HELD' OR p.buyer <> t.buyer OR p.run <> t.run)))
         ORDER BY t.id`,
       where,
     );
-    check("every sold ticket has one buyer and one purchase", ownerless.length === 0, ownerless.length ? "sold tickets without a matching buyer and purchase, or unsold tickets with one" : "every sold ticket names its buyer and a purchase of this run by that buyer", ownerless);
-    const [logged] = await read<{ released: number; sold: number }>("SELECT SUM(IF(kind = 'RELEASED', tickets, 0)) AS released, SUM(IF(kind = 'SOLD', tickets, 0)) AS sold FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('RELEASED', 'SOLD')", where);
+    check("every sold ticket has one buyer and one purchase", ownerless.length === 0, ownerless.length ? "sold tickets without a matching buyer and purchase, held tickets outside a HELD purchase of their buyer, or available tickets with a buyer" : "every sold ticket names its buyer and a purchase of this run by that buyer; every held ticket a HELD purchase of its buyer", ownerless);
+    const [logged] = await read<{ released: number; sold: number }>("SELECT SUM(IF(kind = 'RELEASED', tickets, 0)) AS released, SUM(IF(kind IN ('SOLD', 'CONFIRMED'), tickets, 0)) AS sold FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('RELEASED', 'SOLD', 'CONFIRMED')", where);
     const overlaps = await ids(
-      `SELECT id FROM (SELECT id, ticketId, LAG(lastTicketId) OVER (ORDER BY ticketId, id) AS prev FROM EventLog WHERE eventId = ? AND run = ? AND kind = 'SOLD' AND ticketId IS NOT NULL) moves
+      `SELECT id FROM (SELECT id, ticketId, LAG(lastTicketId) OVER (ORDER BY ticketId, id) AS prev FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('SOLD', 'CONFIRMED') AND ticketId IS NOT NULL) moves
         WHERE ticketId <= prev ORDER BY id`,
       where,
     );
@@ -80,7 +86,7 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     const held = await read<{ id: string; n: number }>(
       `SELECT p.publicId AS id, COUNT(t.id) AS n FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id
         WHERE p.eventId = ? AND p.run = ? GROUP BY p.id, p.publicId, p.quantity, p.status, p.source
-        HAVING (p.status = 'COMPLETED' AND COUNT(t.id) <> p.quantity) OR (p.status <> 'COMPLETED' AND COUNT(t.id) >= p.quantity) OR (p.status <> 'COMPLETED' AND p.source <> 'SIMULATION' AND COUNT(t.id) > 0)
+        HAVING (p.status IN ('COMPLETED', 'HELD') AND COUNT(t.id) <> p.quantity) OR (p.status NOT IN ('COMPLETED', 'HELD') AND COUNT(t.id) >= p.quantity) OR (p.status NOT IN ('COMPLETED', 'HELD') AND p.source <> 'SIMULATION' AND COUNT(t.id) > 0)
         LIMIT ${EXAMPLES}`,
       where,
     );
@@ -111,7 +117,7 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     } else {
       const [first] = soldOuts;
       const late = await ids("SELECT id FROM Ticket WHERE eventId = ? AND run = ? AND (soldAt > ? OR releasedAt > ?) ORDER BY id", [...where, first.at, first.at]);
-      const lateLogs = await ids("SELECT id FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('RELEASED', 'SOLD') AND id > ? ORDER BY id", [...where, first.id]);
+      const lateLogs = await ids("SELECT id FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('RELEASED', 'SOLD', 'HELD', 'CONFIRMED') AND id > ? ORDER BY id", [...where, first.id]);
       const complete = released === total && sold === total;
       check(
         "nothing sold after SOLD_OUT",
@@ -120,6 +126,36 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
         [...late, ...lateLogs],
       );
     }
+
+    // 7. Checkout holds replayed from the log: each HELD row's tickets are next returned (RETURNED)
+    // or confirmed by the same buyer (CONFIRMED) — never sold to or held by anyone else meanwhile —
+    // and a hold not returned leaves its tickets with its buyer; no hold is confirmed after it expired.
+    const misheld = await ids(
+      `SELECT q.id FROM (
+         SELECT h.id, h.eventId, h.run, h.actor, h.ticketId, h.lastTicketId,
+                (SELECT x.id FROM EventLog x WHERE x.eventId = h.eventId AND x.run = h.run AND x.id > h.id AND x.kind IN ('HELD', 'RETURNED', 'CONFIRMED', 'SOLD')
+                    AND x.ticketId <= h.lastTicketId AND x.lastTicketId >= h.ticketId ORDER BY x.id LIMIT 1) AS nextId
+           FROM EventLog h WHERE h.eventId = ? AND h.run = ? AND h.kind = 'HELD') q
+         LEFT JOIN EventLog n ON n.id = q.nextId
+        WHERE (n.id IS NOT NULL AND NOT (n.kind IN ('RETURNED', 'CONFIRMED') AND n.actor = q.actor))
+           OR ((n.id IS NULL OR n.kind = 'CONFIRMED') AND EXISTS (SELECT 1 FROM Ticket t WHERE t.id BETWEEN q.ticketId AND q.lastTicketId AND t.eventId = q.eventId AND t.run = q.run AND (t.buyer IS NULL OR t.buyer <> q.actor)))
+        ORDER BY q.id`,
+      where,
+    );
+    const late2 = await ids(
+      `SELECT p.publicId AS id FROM Purchase p WHERE p.eventId = ? AND p.run = ? AND p.hold AND p.status = 'COMPLETED'
+          AND (p.holdExpiresAt IS NULL OR p.completedAt > p.holdExpiresAt OR EXISTS (SELECT 1 FROM Ticket t WHERE t.purchaseId = p.id AND t.soldAt > p.holdExpiresAt))
+        ORDER BY p.id`,
+      where,
+    );
+    check(
+      "every hold ends once, with its own buyer, in time",
+      misheld.length === 0 && late2.length === 0,
+      misheld.length || late2.length
+        ? `${misheld.length ? "held tickets sold to or held by someone else before they were returned (log rows listed)" : ""}${misheld.length && late2.length ? "; " : ""}${late2.length ? "holds confirmed after they expired (purchases listed)" : ""}`
+        : "every held ticket was returned, or confirmed by its holder before the hold expired, or is still held by its holder",
+      [...misheld, ...late2],
+    );
 
     return { eventId, run: r, ok: checks.every((c) => c.ok), checkedAt: new Date().toISOString(), checks };
   });

@@ -20,14 +20,16 @@ export type LogRow = {
   released: number;
   sold: number;
   available: number;
+  /** Tickets held by checkout holds (0 when the event has none). */
+  held?: number;
   at: Date;
 };
 
-type Counters = { released: number; sold: number; available: number };
+type Counters = { released: number; sold: number; available: number; held?: number };
 
 /** A log row stamped with the pool's counters as they stand after the change it records. */
 export function logRow(where: { eventId: number; run: number }, counters: Counters, row: Pick<LogRow, "kind" | "actor" | "message"> & Partial<Pick<LogRow, "vip" | "ticketId" | "at">>): LogRow {
-  return { eventId: where.eventId, run: where.run, released: counters.released, sold: counters.sold, available: counters.available, at: new Date(), ...row };
+  return { eventId: where.eventId, run: where.run, released: counters.released, sold: counters.sold, available: counters.available, held: counters.held ?? 0, at: new Date(), ...row };
 }
 
 const CHUNK = 500;
@@ -36,9 +38,9 @@ const CHUNK = 500;
 export async function appendLogs(tx: Pick<Sql, "$executeRawUnsafe">, rows: LogRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const values = valuesList(
-      rows.slice(i, i + CHUNK).map((r) => [r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ? 1 : 0, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.at]),
+      rows.slice(i, i + CHUNK).map((r) => [r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ? 1 : 0, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.held ?? 0, r.at]),
     );
-    await tx.$executeRawUnsafe(`INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt) VALUES ${values}`);
+    await tx.$executeRawUnsafe(`INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, held, createdAt) VALUES ${values}`);
   }
 }
 

@@ -35,7 +35,7 @@ export function allocate(plan: Plan, releases: ReleaseDemand[], places: Place[],
       continue;
     }
     const pl = places[move.index];
-    const buyer: Buyer = { customerId: pl.customerId, name: pl.name, purchaseId: purchaseOf(pl) };
+    const buyer: Buyer = { customerId: pl.customerId, name: pl.name, purchaseId: purchaseOf(pl), ...(pl.hold ? { held: true } : {}) };
     const fromPool = pool.slice(nextPool, nextPool + move.count);
     nextPool += fromPool.length;
     if (fromPool.length > 0) poolSales.push({ ...buyer, ids: fromPool });

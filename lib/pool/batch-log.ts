@@ -4,31 +4,48 @@ import type { LogRow } from "@/lib/log/append";
 import type { ReleaseDemand, BuyDemand } from "./demands";
 import type { Place } from "./line";
 import type { Plan } from "./plan";
+import { runsOf, splitAround } from "./runs";
 
 // What a batch says in the event log, in words: one row per move — a vendor releasing or a buyer
 // buying a run of tickets, with the pool's counters as they stood right after it — then the waits, refusals and the sell-out
 // the batch caused. Pure: the batch appends these rows in its own transaction.
 
 type Where = { eventId: number; run: number; at: Date };
-type Counters = { released: number; sold: number; available: number };
+type Counters = { released: number; sold: number; available: number; held: number };
 
-/** One row per move ("Vendor 3 released tickets #1001–#1050"), in the plan's order; `counters` advances with them. */
-export function moveRows(where: Where, counters: Counters, plan: Plan, releases: ReleaseDemand[], places: Place[], moved: bigint[][]): LogRow[] {
-  return plan.moves.map((move, i) => {
+/**
+ * One row per move ("Vendor 3 released tickets #1001–#1050"), in the plan's order; `counters`
+ * advances with them. A row's range must hold only its own tickets: a sale is split around the
+ * tickets held by checkout holds (`heldIds`, ascending), and a hold (at most 10 tickets) into
+ * runs of consecutive ids.
+ */
+export function moveRows(where: Where, counters: Counters, plan: Plan, releases: ReleaseDemand[], places: Place[], moved: bigint[][], heldIds: bigint[] = []): LogRow[] {
+  return plan.moves.flatMap((move, i): LogRow[] => {
     const ids = moved[i];
-    const range = { ticketId: ids[0], lastTicketId: ids[ids.length - 1], tickets: ids.length };
-    const what = ids.length === 1 ? `ticket #${ids[0]}` : `${count(ids.length)} tickets #${ids[0]}–#${ids[ids.length - 1]}`;
     if (move.kind === "release") {
       counters.released += move.count;
       counters.available += move.count;
       const v = releases[move.index];
-      return { ...where, ...counters, ...range, kind: "RELEASED", actor: v.name, message: `${v.name} released ${what}` };
+      return [{ ...where, ...counters, ...rangeOf(ids), kind: "RELEASED", actor: v.name, message: `${v.name} released ${what(ids)}` }];
     }
-    counters.sold += move.count;
-    counters.available -= move.count;
     const pl = places[move.index];
-    return { ...where, ...counters, ...range, kind: "SOLD", actor: pl.name, vip: pl.vip, message: `${pl.name} bought ${what}${pl.kind === "real" ? " (real buyer)" : ""}` };
+    const parts = pl.hold ? runsOf(ids) : splitAround(ids, heldIds);
+    return parts.map((part) => {
+      if (pl.hold) counters.held += part.length;
+      else counters.sold += part.length;
+      counters.available -= part.length;
+      if (pl.hold) return { ...where, ...counters, ...rangeOf(part), kind: "HELD", actor: pl.name, vip: pl.vip, message: `${pl.name} holds ${what(part)} (real buyer, until confirmed or expired)` };
+      return { ...where, ...counters, ...rangeOf(part), kind: "SOLD", actor: pl.name, vip: pl.vip, message: `${pl.name} bought ${what(part)}${pl.kind === "real" ? " (real buyer)" : ""}` };
+    });
   });
+}
+
+function rangeOf(ids: bigint[]) {
+  return { ticketId: ids[0], lastTicketId: ids[ids.length - 1], tickets: ids.length };
+}
+
+function what(ids: bigint[]): string {
+  return ids.length === 1 ? `ticket #${ids[0]}` : `${count(ids.length)} tickets #${ids[0]}–#${ids[ids.length - 1]}`;
 }
 
 export function refusedRow(where: Where, counters: Counters, pl: Place): LogRow {

@@ -16,14 +16,16 @@ export type Place = {
   want: number;
   /** A real buyer's purchase is all or nothing; a simulated customer takes what there is. */
   allOrNothing: boolean;
+  /** A checkout hold: its tickets are held, not sold. */
+  hold: boolean;
 };
 
 export function lineUp(buyers: BuyDemand[], real: QueuedPurchase[], gone: Set<number>): Place[] {
   const places: Place[] = [
     ...buyers.flatMap((b, index): Place[] =>
-      gone.has(b.customerId) ? [] : [{ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId, want: b.want, allOrNothing: false }],
+      gone.has(b.customerId) ? [] : [{ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId, want: b.want, allOrNothing: false, hold: false }],
     ),
-    ...real.map((r, index): Place => ({ kind: "real", index, vip: r.vip, at: r.requestedAt, name: r.buyer, customerId: null, want: r.quantity, allOrNothing: true })),
+    ...real.map((r, index): Place => ({ kind: "real", index, vip: r.vip, at: r.requestedAt, name: r.buyer, customerId: null, want: r.quantity, allOrNothing: true, hold: r.hold })),
   ];
   const seq = (p: Place) => (p.kind === "real" ? real[p.index].id : undefined);
   return places.sort((x, y) => byServingOrder({ vip: x.vip, at: x.at.getTime(), seq: seq(x) }, { vip: y.vip, at: y.at.getTime(), seq: seq(y) }));

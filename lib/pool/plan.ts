@@ -10,6 +10,8 @@ export type PoolNumbers = {
   released: number;
   sold: number;
   available: number;
+  /** Tickets held by checkout holds: out of the pool's stock, still in its space (0 when omitted). */
+  held?: number;
 };
 
 /**
@@ -17,7 +19,7 @@ export type PoolNumbers = {
  * purchase is all or nothing: it waits at its place in line until the pool holds all it
  * asks for (and nobody behind it is served meanwhile); simulated customers take what there is.
  */
-export type Demand = { want: number; allOrNothing?: boolean };
+export type Demand = { want: number; allOrNothing?: boolean; hold?: boolean };
 
 export type Move = { kind: "release" | "sell"; index: number; count: number };
 
@@ -25,12 +27,12 @@ export type Plan = {
   moves: Move[];
   released: number[];
   bought: number[];
-  after: PoolNumbers;
+  after: PoolNumbers & { held: number };
   /** The pool was full while some vendor still had tickets to release. */
   full: boolean;
   /** released = totalTickets: vendors have nothing left to release. */
   exhausted: boolean;
-  /** released = totalTickets and available = 0. */
+  /** Every ticket is sold: released = totalTickets, available = 0 and nothing held. */
   soldOut: boolean;
   /** The batch hit its size limit with work left: the rest goes in the next batch. */
   truncated: boolean;
@@ -43,7 +45,7 @@ export type Plan = {
  * until neither can progress, so that one batch both refills the pool and drains it.
  */
 export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: Demand[], limit = Infinity): Plan {
-  const p = { ...pool };
+  const p = { ...pool, held: pool.held ?? 0 };
   let budget = limit;
   let hitLimit = false;
   const released = releases.map(() => 0);
@@ -58,7 +60,8 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
     const buyersWait = buyers.some((b, i) => !unfillable[i] && b.want > bought[i]);
     let releaseBudget = buyersWait && budget !== Infinity ? Math.min(budget, Math.max(1, Math.floor(budget / 2))) : budget;
     for (let i = 0; i < releases.length; i++) {
-      const fits = Math.min(releases[i].want - released[i], p.maxTicketCapacity - p.available, p.totalTickets - p.released);
+      // Held tickets keep their place in the pool until confirmed or returned.
+      const fits = Math.min(releases[i].want - released[i], p.maxTicketCapacity - p.available - p.held, p.totalTickets - p.released);
       if (fits > releaseBudget) hitLimit = true;
       const n = Math.min(fits, releaseBudget);
       if (n <= 0) continue;
@@ -74,7 +77,8 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
       const remaining = buyers[i].want - bought[i];
       if (remaining <= 0 || unfillable[i]) continue;
       if (buyers[i].allOrNothing && p.available < remaining) {
-        if (p.released >= p.totalTickets) {
+        // Held tickets may still return: only what can never come back makes a purchase unfillable.
+        if (p.released >= p.totalTickets && p.available + p.held < remaining) {
           unfillable[i] = true;
           continue;
         }
@@ -87,13 +91,14 @@ export function planSettlement(pool: PoolNumbers, releases: Demand[], buyers: De
       if (n <= 0) break;
       bought[i] += n;
       budget -= n;
-      p.sold += n;
+      if (buyers[i].hold) p.held += n;
+      else p.sold += n;
       p.available -= n;
       moves.push({ kind: "sell", index: i, count: n });
       progress = true;
     }
   }
   const exhausted = p.released >= p.totalTickets;
-  const full = p.available >= p.maxTicketCapacity && releases.some((r, i) => released[i] < r.want) && !exhausted;
+  const full = p.available + p.held >= p.maxTicketCapacity && releases.some((r, i) => released[i] < r.want) && !exhausted;
   return { moves, released, bought, after: p, full, exhausted, soldOut: isSoldOut(p), truncated: hitLimit, unfillable };
 }

@@ -9,14 +9,16 @@ import { env } from "@/lib/platform/env";
 import { appendLogs } from "@/lib/log/append";
 import { writeJoins, type JoinWrite, type PendingJoin } from "@/lib/purchases/join";
 import type { Settled } from "@/lib/purchases/notify";
-import { answerQueueSoldOut, finishPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
+import { databaseNow } from "@/lib/purchases/holds";
+import { answerQueueSoldOut, finishPurchases, holdPurchases, queuedPurchases, recordSimulatedPurchases, type Outcome } from "@/lib/purchases/ledger";
 import { bumpActors, markActorsDone, inactiveAmong } from "./actor-counters";
 import { allocate, idsOf } from "./allocate";
 import { moveRows, refusedRow, soldOutRow, stateRows } from "./batch-log";
 import type { BuyDemand, ReleaseDemand } from "./demands";
 import { lineUp, type Place } from "./line";
 import { planSettlement, type Plan } from "./plan";
-import { insertTickets, oldestUnsold, sellTickets } from "./tickets";
+import { expireDueHolds } from "./holds";
+import { heldFrom, insertTickets, oldestUnsold, sellTickets } from "./tickets";
 import { webhookMessages } from "./webhook-messages";
 import { enqueueWebhooks } from "@/lib/webhooks/outbox";
 
@@ -76,6 +78,8 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     // An actor removed or paused since it asked (perhaps through another instance) gets nothing more.
     const gone = { vendors: await inactiveAmong(tx, "vendor", releases.map((r) => r.vendorId)), customers: await inactiveAmong(tx, "customer", buyers.map((b) => b.customerId)) };
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
+    // Checkout holds that are due go back to the pool first (ev's counters follow): the queue below is served from them before vendors release more.
+    await expireDueHolds(tx, eventId, ev, new Date());
     const real = await queuedPurchases(tx, eventId, run);
     if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
       if (joins.accepted.length > 0) await stamped();
@@ -86,26 +90,33 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     const plan = planSettlement(ev, releases, places, BATCH_LIMIT);
     const now = new Date();
     const where = { eventId, run, at: now };
-    const counters = { released: ev.released, sold: ev.sold, available: ev.available };
+    const counters = { released: ev.released, sold: ev.sold, available: ev.available, held: ev.held };
     const outcome = places.map((pl, k): Outcome => (plan.bought[k] >= pl.want ? "COMPLETED" : plan.soldOut || plan.unfillable[k] ? "SOLD_OUT" : "QUEUED"));
+    // A checkout hold served in full is HELD (not sold) until the database's clock passes its expiry.
+    const heldPlace = (k: number) => places[k].hold && outcome[k] === "COMPLETED";
+    const holdsServed = places.some((_, k) => heldPlace(k));
+    const holdExpiresAt = holdsServed ? new Date((await databaseNow(tx)).getTime() + ev.holdSeconds * 1000) : null;
     served = places.filter((_, k) => outcome[k] === "COMPLETED").map((pl) => ({ vip: pl.vip, waitMs: now.getTime() - pl.at.getTime() }));
 
     const purchaseIds = await simulatedPurchaseIds(tx, eventId, run, buyers, places, outcome, now);
     const purchaseOf = (pl: Place) => (pl.kind === "sim" ? purchaseIds[pl.index] : real[pl.index].id);
 
-    const pool = await oldestUnsold(tx, eventId, run, Math.min(plan.after.sold - ev.sold, ev.available));
+    const pool = await oldestUnsold(tx, eventId, run, Math.min(plan.after.sold - ev.sold + plan.after.held - ev.held, ev.available));
+    // Tickets still held sit between available ones: the batch's log ranges break around them.
+    const heldIds = ev.held > 0 && pool.length > 0 ? await heldFrom(tx, eventId, run, pool[0]) : [];
     const allocation = allocate(plan, releases, places, pool, purchaseOf);
     const newIds = await insertTickets(tx, eventId, run, allocation.vendorIds, allocation.soldNew, now);
     await sellTickets(tx, eventId, run, allocation.poolSales, now);
     const moved = allocation.moves.map((m) => idsOf(m, newIds));
     const tickets = ticketsOfSimulated(plan, places, buyers.length, moved);
-    const logs = moveRows(where, counters, plan, releases, places, moved);
+    const logs = moveRows(where, counters, plan, releases, places, moved, heldIds);
 
     // Real buyers' purchases and earlier simulated ones that this batch finished.
     const finished = places.map((pl, k) => ({ pl, k })).filter(({ pl, k }) => outcome[k] !== "QUEUED" && (pl.kind === "real" || buyers[pl.index].purchaseId !== null));
     // From here on, every write goes in one round trip before COMMIT (nothing below reads them back).
     const later = tx.deferred;
-    await finishPurchases(later, finished.map(({ pl, k }) => ({ id: purchaseOf(pl), status: outcome[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
+    await finishPurchases(later, finished.filter(({ k }) => !heldPlace(k)).map(({ pl, k }) => ({ id: purchaseOf(pl), status: outcome[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
+    if (holdExpiresAt) await holdPurchases(later, finished.filter(({ k }) => heldPlace(k)).map(({ pl }) => ({ id: purchaseOf(pl), waitMs: now.getTime() - pl.at.getTime() })), holdExpiresAt);
     for (const { pl, k } of finished) if (pl.kind === "real" && outcome[k] === "SOLD_OUT") logs.push(refusedRow(where, counters, pl));
 
     const vendorStates = releases.map((r, i) => nextState(plan.released[i] >= r.want, plan.exhausted, plan.truncated, r.state));
@@ -121,10 +132,11 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     }
 
     await later.$executeRawUnsafe(
-      "UPDATE Event SET released = ?, sold = ?, available = ?, status = ?, updatedAt = ? WHERE id = ?",
+      "UPDATE Event SET released = ?, sold = ?, available = ?, held = ?, status = ?, updatedAt = ? WHERE id = ?",
       plan.after.released,
       plan.after.sold,
       plan.after.available,
+      plan.after.held,
       plan.soldOut ? "SOLD_OUT" : "RUNNING",
       now,
       eventId,
@@ -134,7 +146,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     if (plan.soldOut) await markActorsDone(later, eventId);
     await appendLogs(later, logs);
     // Real buyers' completed purchases and the sell-out, in the outbox of the same transaction (nothing for simulated sales).
-    const messages = webhookMessages(eventId, run, now, plan, places, outcome, real, moved, ev.totalTickets);
+    const messages = webhookMessages(eventId, run, now, plan, places, outcome, real, moved, ev.totalTickets, holdExpiresAt);
     if (messages.length) await enqueueWebhooks(later, eventId, messages, now);
     await stamped();
     const hold = env().TEST_BATCH_DELAY_MS; // tests only: a kill can land in here
@@ -146,8 +158,9 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     const settledPurchases = finished
       .filter(({ pl }) => pl.kind === "real")
       .map(({ pl, k }): Settled => {
-        const status = outcome[k] as "COMPLETED" | "SOLD_OUT";
         const ticketIds = soldTo.get(k) ?? [];
+        if (heldPlace(k) && holdExpiresAt) return { id: purchaseOf(pl), status: "HELD", ticketIds, completedAt: null, waitMs: now.getTime() - pl.at.getTime(), holdExpiresAt };
+        const status = outcome[k] as "COMPLETED" | "SOLD_OUT";
         return { id: purchaseOf(pl), status, ticketIds, completedAt: now, waitMs: status === "COMPLETED" ? now.getTime() - pl.at.getTime() : null };
       });
     return { halted: false, roster: ev.roster, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };

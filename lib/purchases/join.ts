@@ -10,6 +10,7 @@ import { literal, valuesList } from "@/lib/db/literal";
 import { lockEvent, type LockedEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { singleton } from "@/lib/platform/singleton";
+import { newHoldToken } from "./holds";
 import { newPublicId } from "./ids";
 import type { Settled } from "./notify";
 
@@ -31,7 +32,7 @@ export type JoinRequest = {
 };
 
 /** A purchase just written to the queue: what its answer needs besides the outcome — and the outcome, when the batch that wrote it served it too. */
-export type JoinedPurchase = { id: bigint; publicId: string; run: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date; settled?: Settled };
+export type JoinedPurchase = { id: bigint; publicId: string; run: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date; settled?: Settled; /** A checkout hold's secret (only holds have one). */ holdToken?: string };
 
 /** A join waiting for its transaction. */
 export type PendingJoin = JoinRequest & { resolve: (joined: JoinedPurchase) => void; reject: (err: unknown) => void };
@@ -147,14 +148,14 @@ export async function writeJoins(tx: HotSql, eventId: number, ev: LockedEvent | 
   if (limit !== null) {
     const buyers = [...new Set(batch.map((b) => b.input.buyer))];
     const sums = await tx.$queryRawUnsafe<{ buyer: string; held: unknown }[]>(
-      `SELECT buyer, SUM(quantity) AS held FROM Purchase WHERE eventId = ? AND run = ? AND status IN ('QUEUED', 'COMPLETED') AND buyer IN (${buyers.map(literal).join(",")}) GROUP BY buyer`,
+      `SELECT buyer, SUM(quantity) AS held FROM Purchase WHERE eventId = ? AND run = ? AND status IN ('QUEUED', 'COMPLETED', 'HELD') AND buyer IN (${buyers.map(literal).join(",")}) GROUP BY buyer`,
       eventId,
       ev.run,
     );
     for (const r of sums) held.set(r.buyer.toLowerCase(), Number(r.held ?? 0));
   }
   const now = new Date();
-  const accepted: { req: PendingJoin; publicId: string }[] = [];
+  const accepted: { req: PendingJoin; publicId: string; holdToken: string | null }[] = [];
   const refused: JoinWrite["refused"] = [];
   const keys = new Set<string>();
   for (const req of batch) {
@@ -174,14 +175,14 @@ export async function writeJoins(tx: HotSql, eventId: number, ev: LockedEvent | 
     }
     held.set(buyer.toLowerCase(), already + quantity);
     if (req.idempotencyKey) keys.add(req.idempotencyKey);
-    accepted.push({ req, publicId: newPublicId() });
+    accepted.push({ req, publicId: newPublicId(), holdToken: req.input.mode === "hold" ? newHoldToken() : null });
   }
   if (accepted.length === 0) return { accepted: [], refused };
   // One multi-row INSERT with the values as literals: an ORM createMany compiles a new query
   // plan for every batch size, which cost more than the rows on the hot path.
   const { firstId } = await tx.insert(
-    `INSERT INTO Purchase (publicId, eventId, run, buyer, vip, quantity, source, requestedAt, idempotencyKey, requestHash) VALUES ${valuesList(
-      accepted.map(({ req, publicId }) => [publicId, eventId, ev.run, req.input.buyer, req.input.vip ? 1 : 0, req.input.quantity, req.source, now, req.idempotencyKey ?? null, req.requestHash]),
+    `INSERT INTO Purchase (publicId, eventId, run, buyer, vip, quantity, source, requestedAt, idempotencyKey, requestHash, hold, holdToken) VALUES ${valuesList(
+      accepted.map(({ req, publicId, holdToken }) => [publicId, eventId, ev.run, req.input.buyer, req.input.vip ? 1 : 0, req.input.quantity, req.source, now, req.idempotencyKey ?? null, req.requestHash, holdToken ? 1 : 0, holdToken]),
     )}`,
   );
   const ids = new Map<string, bigint>();
@@ -199,17 +200,17 @@ export async function writeJoins(tx: HotSql, eventId: number, ev: LockedEvent | 
         kind: "QUEUED",
         actor: req.input.buyer,
         vip: req.input.vip,
-        message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}`,
+        message: `${req.input.buyer} joined the queue for ${count(req.input.quantity)} ticket${req.input.quantity === 1 ? "" : "s"}${req.input.mode === "hold" ? " (to hold, then confirm)" : ""}`,
         at: now,
       }),
     ),
   );
   return {
-    accepted: accepted.map(({ req, publicId }) => {
+    accepted: accepted.map(({ req, publicId, holdToken }) => {
       const id = ids.get(publicId);
       if (id === undefined) throw new Error("A purchase row just inserted was not found");
       const { buyer, vip, quantity } = req.input;
-      return { req, joined: { id, publicId, run: ev.run, buyer, vip, quantity, requestedAt: now } };
+      return { req, joined: { id, publicId, run: ev.run, buyer, vip, quantity, requestedAt: now, ...(holdToken ? { holdToken } : {}) } };
     }),
     refused,
   };

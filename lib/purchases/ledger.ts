@@ -9,7 +9,7 @@ import { SERVING_ORDER_SQL } from "./order";
 // code that writes Purchase rows.
 
 /** A real buyer's purchase waiting in the queue (from the API or the buyer page). */
-export type QueuedPurchase = { id: bigint; publicId: string; buyer: string; vip: boolean; quantity: number; requestedAt: Date };
+export type QueuedPurchase = { id: bigint; publicId: string; buyer: string; vip: boolean; quantity: number; requestedAt: Date; /** Asked for a checkout hold: served as HELD, not sold. */ hold: boolean };
 
 export type Outcome = "QUEUED" | "COMPLETED" | "SOLD_OUT";
 
@@ -20,11 +20,11 @@ export const MAX_WAIT_MS = 2_147_483_647;
 /** Real buyers' purchases still waiting, in serving order (the first 1,000 are plenty for one batch). */
 export async function queuedPurchases(tx: Sql, eventId: number, run: number): Promise<QueuedPurchase[]> {
   const rows = await tx.$queryRawUnsafe<QueuedPurchase[]>(
-    `SELECT id, publicId, buyer, vip, quantity, requestedAt FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source <> 'SIMULATION' ORDER BY ${SERVING_ORDER_SQL} LIMIT 1000`,
+    `SELECT id, publicId, buyer, vip, quantity, requestedAt, hold FROM Purchase WHERE eventId = ? AND run = ? AND status = 'QUEUED' AND source <> 'SIMULATION' ORDER BY ${SERVING_ORDER_SQL} LIMIT 1000`,
     eventId,
     run,
   );
-  return rows.map((r) => ({ ...r, id: BigInt(r.id), vip: Boolean(r.vip) }));
+  return rows.map((r) => ({ ...r, id: BigInt(r.id), vip: Boolean(r.vip), hold: Boolean(Number(r.hold)) }));
 }
 
 export type SimulatedPurchase = { customerId: number; buyer: string; vip: boolean; quantity: number; requestedAt: Date; status: Outcome };
@@ -75,6 +75,17 @@ export async function finishPurchases(tx: Pick<Sql, "$executeRawUnsafe">, done: 
       `UPDATE Purchase SET status = CASE id ${status} END, waitMs = CASE id ${wait} END, completedAt = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND status = 'QUEUED'`,
       ...params,
     );
+  }
+}
+
+/** Holds this batch served: HELD until `expiresAt` (the batch's time on the database's clock plus the event's holdSeconds). */
+export async function holdPurchases(tx: Pick<Sql, "$executeRawUnsafe">, held: { id: bigint; waitMs: number }[], expiresAt: Date): Promise<void> {
+  for (let i = 0; i < held.length; i += CHUNK) {
+    const chunk = held.slice(i, i + CHUNK);
+    const params: unknown[] = [];
+    const wait = chunk.map((d) => (params.push(d.id, Math.min(d.waitMs, MAX_WAIT_MS)), "WHEN ? THEN ?")).join(" ");
+    params.push(expiresAt, ...chunk.map((d) => d.id));
+    await tx.$executeRawUnsafe(`UPDATE Purchase SET status = 'HELD', waitMs = CASE id ${wait} END, holdExpiresAt = ? WHERE id IN (${chunk.map(() => "?").join(",")}) AND status = 'QUEUED'`, ...params);
   }
 }
 

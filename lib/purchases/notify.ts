@@ -8,7 +8,7 @@ import { singleton } from "@/lib/platform/singleton";
 // read of its own. Another process serving it is seen by polling (watch.ts), without data.
 
 /** What a batch decided for a real buyer's purchase. */
-export type Settled = { id: bigint; status: Exclude<PurchaseStatus, "QUEUED">; ticketIds: bigint[]; completedAt: Date; waitMs: number | null };
+export type Settled = { id: bigint; status: Exclude<PurchaseStatus, "QUEUED">; ticketIds: bigint[]; completedAt: Date | null; waitMs: number | null; holdExpiresAt?: Date };
 
 function signals(): EventEmitter {
   return singleton("purchase-signals", () => {

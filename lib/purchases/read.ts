@@ -17,6 +17,8 @@ type Row = {
   requestedAt: Date;
   completedAt: Date | null;
   waitMs: number | null;
+  hold: boolean;
+  holdExpiresAt: Date | null;
 };
 
 export async function purchaseRow(publicId: string): Promise<Row> {
@@ -38,7 +40,9 @@ export async function toPurchaseView(row: Row): Promise<PurchaseView> {
     requestedAt: row.requestedAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
     position: row.status === "QUEUED" ? await positionOf(row) : null,
-    waitedMs: row.status === "COMPLETED" ? row.waitMs : null,
+    waitedMs: row.status === "COMPLETED" || row.status === "HELD" ? row.waitMs : null,
+    // Only a checkout hold says so: an immediate sale's shape stays DESIGN §6's.
+    ...(row.hold ? { mode: "hold" as const, holdExpiresAt: row.holdExpiresAt?.toISOString() ?? null } : {}),
   };
 }
 

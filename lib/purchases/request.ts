@@ -19,35 +19,35 @@ import { watchPurchase } from "./watch";
 export type PurchaseOptions = { idempotencyKey?: string; deadline: number; source: "API" | "WEB"; caller?: "admin" | "public" };
 
 /** A purchase just written to the queue, with what its answer needs. */
-export type Entry = { id: bigint; replayed: boolean; joined?: JoinedPurchase };
+export type Entry = { id: bigint; replayed: boolean; joined?: JoinedPurchase; /** A checkout hold's secret, for the answer (a retry under the same key gets it again). */ holdToken?: string };
 
 /** The purchase row for this request: a new one in the queue, or the one an earlier request with the same key made. */
 export async function enterQueue(eventId: number, input: PurchaseRequest, options: PurchaseOptions): Promise<Entry> {
   // A retry must repeat its request: the hash tells a retry from another purchase under the same key (only keyed requests need one).
-  const requestHash = options.idempotencyKey ? createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip, options.caller ?? "public"])).digest("hex") : null;
+  const requestHash = options.idempotencyKey ? createHash("sha256").update(JSON.stringify([eventId, input.buyer, input.quantity, input.vip, options.caller ?? "public", ...(input.mode === "hold" ? ["hold"] : [])])).digest("hex") : null;
   if (options.idempotencyKey && requestHash) {
     const earlier = await earlierPurchase(eventId, options.idempotencyKey, requestHash);
-    if (earlier !== null) return { id: earlier, replayed: true };
+    if (earlier !== null) return earlier;
   }
   try {
     const joined = await joinQueue(eventId, { input, source: options.source, idempotencyKey: options.idempotencyKey, requestHash });
-    return { id: joined.id, replayed: false, joined };
+    return { id: joined.id, replayed: false, joined, ...(joined.holdToken ? { holdToken: joined.holdToken } : {}) };
   } catch (err) {
     if (options.idempotencyKey && requestHash && (isSameKeyInBatch(err) || isDuplicateKey(err))) {
       const earlier = await earlierPurchase(eventId, options.idempotencyKey, requestHash);
-      if (earlier !== null) return { id: earlier, replayed: true };
+      if (earlier !== null) return earlier;
     }
     throw err;
   }
 }
 
-async function earlierPurchase(eventId: number, key: string, requestHash: string): Promise<bigint | null> {
-  const row = await db().purchase.findUnique({ where: { eventId_idempotencyKey: { eventId, idempotencyKey: key } }, select: { id: true, requestHash: true } });
+async function earlierPurchase(eventId: number, key: string, requestHash: string): Promise<Entry | null> {
+  const row = await db().purchase.findUnique({ where: { eventId_idempotencyKey: { eventId, idempotencyKey: key } }, select: { id: true, requestHash: true, holdToken: true } });
   if (!row) return null;
   if (row.requestHash !== requestHash) {
     throw new AppError("validation_failed", "This Idempotency-Key was used with a different request: use a new key for a new purchase");
   }
-  return row.id;
+  return { id: row.id, replayed: true, ...(row.holdToken ? { holdToken: row.holdToken } : {}) };
 }
 
 /**
@@ -67,15 +67,19 @@ export function awaitJoined(entry: Entry, eventId: number, deadline: number): Pr
       if (settled) return viewOfSettled(eventId, joined, settled);
       // The budget ran out (or another process served it): one shared lookup says where it stands.
       const standing = await standingOf(eventId, joined.run, entry.id);
-      if (standing?.status === "QUEUED") return viewOfJoined(eventId, joined, { status: "QUEUED", ticketIds: [], completedAt: null, position: standing.position, waitedMs: null });
+      if (standing?.status === "QUEUED") {
+        const view = viewOfJoined(eventId, joined, { status: "QUEUED", ticketIds: [], completedAt: null, position: standing.position, waitedMs: null });
+        return joined.holdToken ? { ...view, mode: "hold" as const, holdExpiresAt: null } : view;
+      }
       return awaitOutcome(entry.id, deadline);
     })
     .finally(unwatch);
 }
 
 function viewOfSettled(eventId: number, joined: JoinedPurchase, settled: Settled): PurchaseView {
-  const waitedMs = settled.status === "COMPLETED" ? settled.waitMs : null;
-  return viewOfJoined(eventId, joined, { status: settled.status, ticketIds: settled.ticketIds.map(Number), completedAt: settled.completedAt.toISOString(), position: null, waitedMs });
+  const waitedMs = settled.status === "COMPLETED" || settled.status === "HELD" ? settled.waitMs : null;
+  const view = viewOfJoined(eventId, joined, { status: settled.status, ticketIds: settled.ticketIds.map(Number), completedAt: settled.completedAt?.toISOString() ?? null, position: null, waitedMs });
+  return joined.holdToken ? { ...view, mode: "hold" as const, holdExpiresAt: settled.holdExpiresAt?.toISOString() ?? null } : view;
 }
 
 /** The answer for a purchase this request wrote, from what the join and the outcome say: no read. */

@@ -17,6 +17,7 @@ import { refuseWhileDraining } from "./shutdown";
 // per-request work, and the route handler where there is no front (Vercel's runtime). 201 with the tickets when served
 // within the wait budget (`Prefer: wait=N`, 0–30 s, default 10 s, counted from the request's
 // arrival); 202 while still in line; 409 sold_out. `Idempotency-Key` makes retries safe.
+// With `"mode": "hold"` the 201 says HELD, with holdExpiresAt and the holdToken that confirm needs.
 
 export type Answer = { status: number; headers: Record<string, string>; body: string };
 
@@ -43,13 +44,16 @@ function answerFor(p: PurchaseView, replayed: boolean): Answer {
   const headers = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", location: `/api/purchases/${p.purchaseId}`, ...(replayed ? { "idempotent-replayed": "true" } : {}) };
   switch (p.status) {
     case "COMPLETED":
+    case "HELD":
       return { status: 201, headers, body: JSON.stringify(p) };
     case "QUEUED":
       return { status: 202, headers, body: JSON.stringify(p) };
     case "SOLD_OUT":
       return { status: 409, headers, body: JSON.stringify(new AppError("sold_out", "Sold out: no tickets were left for this purchase, and nothing was charged", { purchase: p }).toJSON()) };
     case "CANCELLED":
-      return { status: 409, headers, body: JSON.stringify(new AppError("invalid_state", "This purchase was cancelled (its buyer left the queue, or the run was reset); use a new Idempotency-Key to buy again", { purchase: p }).toJSON()) };
+      return { status: 409, headers, body: JSON.stringify(new AppError("invalid_state", "This purchase was cancelled (its buyer left the queue or released the hold, or the run was reset); use a new Idempotency-Key to buy again", { purchase: p }).toJSON()) };
+    case "EXPIRED":
+      return { status: 409, headers, body: JSON.stringify(new AppError("hold_expired", "This hold expired before it was confirmed; use a new Idempotency-Key to join the queue again", { purchase: p }).toJSON()) };
   }
 }
 

@@ -25,46 +25,55 @@ export async function assertPoolInvariants(sql: mysql.Connection, eventId: numbe
 }
 
 async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<{ released: number; sold: number; available: number; status: string }> {
-  const ev = await one(sql, "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available FROM Event WHERE id = ?", [eventId]);
+  const ev = await one(sql, "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, held FROM Event WHERE id = ?", [eventId]);
   const released = n(ev.released);
   const sold = n(ev.sold);
   const available = n(ev.available);
-  assert.ok(available >= 0 && available <= n(ev.maxTicketCapacity), `available ${available} outside 0…${ev.maxTicketCapacity}`);
+  const held = n(ev.held);
+  assert.ok(available >= 0 && held >= 0 && available + held <= n(ev.maxTicketCapacity), `available ${available} + held ${held} outside 0…${ev.maxTicketCapacity}`);
   assert.ok(released <= n(ev.totalTickets), `released ${released} above total ${ev.totalTickets}`);
-  assert.equal(sold + available, released, "sold + available must equal released");
+  assert.equal(sold + held + available, released, "sold + held + available must equal released");
+  if (String(ev.status) === "SOLD_OUT") assert.equal(sold, n(ev.totalTickets), "SOLD_OUT only when every ticket is sold (nothing available, nothing held)");
 
   const t = await one(
     sql,
-    `SELECT COUNT(*) AS tickets, SUM(soldAt IS NOT NULL) AS sold, SUM(soldAt IS NOT NULL AND customerId IS NULL AND buyer IS NULL) AS ownerless
+    `SELECT COUNT(*) AS tickets, SUM(soldAt IS NOT NULL) AS sold, SUM(soldAt IS NOT NULL AND customerId IS NULL AND buyer IS NULL) AS ownerless,
+            SUM(soldAt IS NULL AND purchaseId IS NOT NULL) AS held, SUM(soldAt IS NULL AND purchaseId IS NULL AND (buyer IS NOT NULL OR customerId IS NOT NULL)) AS strays
        FROM Ticket WHERE eventId = ? AND run = ?`,
     [eventId, ev.run],
   );
   assert.equal(n(t.tickets), released, "one ticket row per released ticket (none lost)");
   assert.equal(n(t.sold), sold, "ticket rows marked sold must match the sold counter");
+  assert.equal(n(t.held), held, "ticket rows held by a purchase must match the held counter");
+  assert.equal(n(t.strays), 0, "an available ticket names no buyer");
   assert.equal(n(t.ownerless), 0, "every sold ticket has a buyer");
 
   const logs = await one(
     sql,
-    `SELECT SUM(CASE WHEN kind = 'RELEASED' THEN tickets END) AS released, SUM(CASE WHEN kind = 'SOLD' THEN tickets END) AS sold,
-            MAX(available) AS maxAvailable, MAX(released) AS maxReleased, MIN(available) AS minAvailable
+    `SELECT SUM(CASE WHEN kind = 'RELEASED' THEN tickets END) AS released, SUM(CASE WHEN kind IN ('SOLD', 'CONFIRMED') THEN tickets END) AS sold,
+            SUM(CASE WHEN kind = 'HELD' THEN tickets WHEN kind IN ('RETURNED', 'CONFIRMED') THEN -tickets END) AS held,
+            MAX(available + held) AS maxAvailable, MAX(released) AS maxReleased, MIN(available) AS minAvailable, SUM(sold + held + available <> released) AS unbalanced
        FROM EventLog WHERE eventId = ? AND run = ?`,
     [eventId, ev.run],
   );
   assert.equal(n(logs.released), released, "the RELEASED log rows account for every released ticket");
-  assert.equal(n(logs.sold), sold, "the SOLD log rows account for every sold ticket");
-  assert.ok(n(logs.maxAvailable) <= n(ev.maxTicketCapacity), `a log row shows ${logs.maxAvailable} available, above capacity ${ev.maxTicketCapacity}`);
+  assert.equal(n(logs.sold), sold, "the SOLD and CONFIRMED log rows account for every sold ticket");
+  assert.equal(n(logs.held), held, "the HELD, RETURNED and CONFIRMED log rows account for every held ticket");
+  assert.equal(n(logs.unbalanced), 0, "every log row's counters add up: sold + held + available = released");
+  assert.ok(n(logs.maxAvailable) <= n(ev.maxTicketCapacity), `a log row shows ${logs.maxAvailable} available and held, above capacity ${ev.maxTicketCapacity}`);
   assert.ok(n(logs.minAvailable) >= 0, "no log row shows a negative pool");
   assert.ok(n(logs.maxReleased) <= n(ev.totalTickets), "no log row shows more released than the total");
 
   // Each log row names a range of the event's tickets; joined back to the ticket rows, every
   // ticket is in exactly one RELEASED row and, once sold, exactly one SOLD row naming its buyer.
+  // A hold's tickets are sold by its CONFIRMED rows: they count as sales here.
   for (const kind of ["RELEASED", "SOLD"] as const) {
     const [rows] = await sql.query(
       `SELECT l.id, MIN(l.ticketId) AS first, MIN(l.lastTicketId) AS last, MIN(l.tickets) AS claimed, COUNT(t.id) AS found,
               SUM(${kind === "SOLD" ? "t.soldAt IS NULL OR t.buyer <> l.actor" : "0"}) AS wrong
          FROM EventLog l LEFT JOIN Ticket t FORCE INDEX (PRIMARY) ON t.id BETWEEN l.ticketId AND l.lastTicketId AND t.eventId = l.eventId AND t.run = l.run
-        WHERE l.eventId = ? AND l.run = ? AND l.kind = ? GROUP BY l.id ORDER BY first`,
-      [eventId, ev.run, kind],
+        WHERE l.eventId = ? AND l.run = ? AND l.kind IN (?) GROUP BY l.id ORDER BY first`,
+      [eventId, ev.run, kind === "SOLD" ? ["SOLD", "CONFIRMED"] : [kind]],
     );
     const ranges = rows as Row[];
     const expected = kind === "RELEASED" ? released : sold;
@@ -82,12 +91,15 @@ async function checkInvariants(sql: mysql.Connection, eventId: number): Promise<
         (SELECT COUNT(*) FROM Ticket WHERE eventId = ? AND run = ? AND soldAt IS NOT NULL AND purchaseId IS NULL) AS unpurchased,
         (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p JOIN Ticket t ON t.purchaseId = p.id GROUP BY p.id, p.quantity HAVING COUNT(*) > p.quantity) x) AS overfilled,
         (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id WHERE p.eventId = ? AND p.source <> 'SIMULATION'
-            GROUP BY p.id, p.quantity, p.status HAVING (p.status = 'COMPLETED' AND COUNT(t.id) <> p.quantity) OR (p.status <> 'COMPLETED' AND COUNT(t.id) <> 0)) y) AS partialReal,
+            GROUP BY p.id, p.quantity, p.status HAVING (p.status IN ('COMPLETED', 'HELD') AND COUNT(t.id) <> p.quantity) OR (p.status NOT IN ('COMPLETED', 'HELD') AND COUNT(t.id) <> 0)) y) AS partialReal,
+        (SELECT COUNT(*) FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE t.eventId = ? AND t.run = ?
+            AND ((t.soldAt IS NULL AND (p.status <> 'HELD' OR t.buyer <> p.buyer)) OR (t.soldAt IS NOT NULL AND (p.status IN ('HELD', 'EXPIRED') OR (p.source <> 'SIMULATION' AND p.status <> 'COMPLETED'))))) AS misheld,
         (SELECT COUNT(*) FROM (SELECT p.id FROM Purchase p LEFT JOIN Ticket t ON t.purchaseId = p.id WHERE p.eventId = ? AND p.status = 'COMPLETED'
             GROUP BY p.id, p.quantity HAVING COUNT(t.id) <> p.quantity) z) AS shortCompleted,
         (SELECT COUNT(*) FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE t.eventId = ? AND (p.eventId <> t.eventId OR p.run <> t.run)) AS crossed`,
-    [eventId, ev.run, eventId, eventId, eventId],
+    [eventId, ev.run, eventId, eventId, ev.run, eventId, eventId],
   );
+  assert.equal(n(purchases.misheld), 0, "a held ticket belongs to a HELD purchase of its buyer, a real buyer's sold one to a COMPLETED purchase");
   assert.equal(n(purchases.unpurchased), 0, "every sold ticket belongs to a purchase");
   assert.equal(n(purchases.overfilled), 0, "no purchase holds more tickets than it asked for");
   assert.equal(n(purchases.partialReal), 0, "a real buyer's purchase is all or nothing");

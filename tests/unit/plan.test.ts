@@ -103,6 +103,38 @@ describe("all-or-nothing purchases (real buyers)", () => {
   });
 });
 
+describe("checkout holds in the plan", () => {
+  it("counts held tickets against the pool's space: vendors release only into what is neither available nor held", () => {
+    const plan = planSettlement(pool({ released: 8, held: 8 }), [{ want: 10 }], []);
+    assert.deepEqual(plan.released, [2]);
+    assert.equal(plan.full, true);
+  });
+
+  it("holds instead of selling for a hold, and is not sold out while tickets are held", () => {
+    const plan = planSettlement(pool({ totalTickets: 3, released: 3, available: 3 }), [], [{ want: 2, allOrNothing: true, hold: true }, { want: 1, allOrNothing: true }]);
+    assert.deepEqual(plan.bought, [2, 1]);
+    assert.deepEqual([plan.after.sold, plan.after.held, plan.after.available], [1, 2, 0]);
+    assert.equal(plan.soldOut, false, "held tickets may still come back");
+  });
+
+  it("keeps a buyer waiting, not refused, while held tickets could still return to it", () => {
+    const plan = planSettlement(pool({ totalTickets: 4, released: 4, sold: 1, held: 2, available: 1 }), [], [{ want: 3, allOrNothing: true }, { want: 4, allOrNothing: true }]);
+    assert.deepEqual(plan.unfillable, [false, false], "its place in line holds, and nobody behind it is served");
+    assert.deepEqual(plan.bought, [0, 0]);
+    assert.equal(plan.soldOut, false);
+  });
+});
+
+describe("log ranges around held tickets", () => {
+  it("splits a sale around held tickets, and a hold into runs of consecutive ids", async () => {
+    const { runsOf, splitAround } = await import("../../lib/pool/runs");
+    assert.deepEqual(splitAround([1n, 2n, 5n, 6n, 9n], [3n, 4n, 7n]), [[1n, 2n], [5n, 6n], [9n]]);
+    assert.deepEqual(splitAround([1n, 2n, 3n], []), [[1n, 2n, 3n]]);
+    assert.deepEqual(splitAround([5n, 6n], [1n, 9n]), [[5n, 6n]]);
+    assert.deepEqual(runsOf([1n, 2n, 4n, 5n, 7n]), [[1n, 2n], [4n, 5n], [7n]]);
+  });
+});
+
 describe("wait percentiles", () => {
   it("uses the nearest rank, and says nothing about no data", async () => {
     const { percentile } = await import("../../lib/purchases/wait-stats");

@@ -9,6 +9,7 @@ export function LiveNumbers({ event }: { event: EventView }) {
     { id: "released", label: "Released", value: event.released, note: `of ${formatCount(event.totalTickets)} tickets` },
     { id: "sold", label: "Sold", value: event.sold, note: "tickets" },
     { id: "available", label: "Available", value: event.available, note: "tickets in the pool" },
+    { id: "held", label: "Held", value: event.held ?? 0, note: "tickets in checkout holds" },
     { id: "waiting-vip", label: "Waiting VIP", value: event.waiting.vip, note: "customers" },
     { id: "waiting-regular", label: "Waiting regular", value: event.waiting.regular, note: "customers" },
   ];

@@ -23,6 +23,9 @@ const KIND_LABEL: Record<LogKind, string> = {
   QUEUED: "Queued",
   CANCELLED: "Left queue",
   REFUSED: "Refused",
+  HELD: "Held",
+  RETURNED: "Returned",
+  CONFIRMED: "Confirmed",
   ERROR: "Error",
 };
 

@@ -74,6 +74,7 @@ export function AnalyticsView({ initial, liveRun }: { initial: Analytics; liveRu
                     <th scope="col">released (cumulative)</th>
                     <th scope="col">sold (cumulative)</th>
                     <th scope="col">in the pool</th>
+                    <th scope="col">of them held</th>
                     <th scope="col">release rate (tickets/s)</th>
                     <th scope="col">sale rate (tickets/s)</th>
                     <th scope="col">VIP wait median / p95</th>
@@ -87,6 +88,7 @@ export function AnalyticsView({ initial, liveRun }: { initial: Analytics; liveRu
                       <td className="num">{formatCount(p.cumulativeReleased)}</td>
                       <td className="num">{formatCount(p.cumulativeSold)}</td>
                       <td className="num">{formatCount(p.pool)}</td>
+                      <td className="num">{formatCount(p.held ?? 0)}</td>
                       <td className="num">{formatRate(p.releaseRate)}</td>
                       <td className="num">{formatRate(p.saleRate)}</td>
                       <td className="num">{wait(p.vipMedianMs, p.vipP95Ms)}</td>

@@ -9,7 +9,7 @@ import { formatCount, formatDuration, formatRate } from "@/lib/contracts/format"
 // caption; the data table beside them is the text alternative. Colours are paired with dash
 // patterns and legend names, so colour is never the only signal.
 
-const COLOURS = { released: "#2f5bd3", sold: "#1b6a35", pool: "#e07a3f", vip: "#9a6b00", regular: "#5a6374", forecast: "#4337a6", capacity: "#cf4a4a" };
+const COLOURS = { released: "#2f5bd3", sold: "#1b6a35", pool: "#e07a3f", held: "#7a3fa0", vip: "#9a6b00", regular: "#5a6374", forecast: "#4337a6", capacity: "#cf4a4a" };
 const seconds = (ms: number) => `${formatRate(ms / 1000)} s`;
 const HEIGHT = 260;
 
@@ -49,15 +49,16 @@ const tooltipTime = (label: unknown) => `${seconds(Number(label))} after the sta
 export function PoolChart({ a }: { a: Analytics }) {
   const last = a.points[a.points.length - 1];
   return (
-    <ChartFrame id="pool" title="Pool level" points={a.points.length} last={String(last?.pool ?? 0)} caption={`Tickets in the pool at the end of each ${seconds(a.bucketMs)} bucket; the red dashed line is the capacity (${formatCount(a.maxTicketCapacity)}).`}>
+    <ChartFrame id="pool" title="Pool level" points={a.points.length} last={String(last?.pool ?? 0)} caption={`Tickets in the pool at the end of each ${seconds(a.bucketMs)} bucket, and of those the ones held by checkout holds (dashed); the red dashed line is the capacity (${formatCount(a.maxTicketCapacity)}).`}>
       <LineChart data={a.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         {timeAxis(last?.t ?? 0)}
         <YAxis domain={[0, Math.max(a.maxTicketCapacity, 1)]} tickFormatter={formatCount} label={{ value: "tickets", angle: -90, position: "insideLeft" }} width={88} />
-        <Tooltip labelFormatter={tooltipTime} formatter={(v) => [`${formatCount(Number(v))} tickets`, "in the pool"]} />
+        <Tooltip labelFormatter={tooltipTime} formatter={(v, name) => [`${formatCount(Number(v))} tickets`, String(name)]} />
         <Legend verticalAlign="top" />
         <ReferenceLine y={a.maxTicketCapacity} stroke={COLOURS.capacity} strokeDasharray="6 4" label={{ value: "capacity", position: "insideTopRight" }} />
         <Line type="linear" dataKey="pool" name="tickets in the pool" stroke={COLOURS.pool} dot={false} isAnimationActive={false} strokeWidth={2} />
+        <Line type="linear" dataKey="held" name="of them held" stroke={COLOURS.held} strokeDasharray="5 3" dot={false} isAnimationActive={false} strokeWidth={2} />
       </LineChart>
     </ChartFrame>
   );

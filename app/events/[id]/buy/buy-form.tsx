@@ -12,6 +12,7 @@ const UNREACHABLE = "The server could not be reached, so you are not in the queu
 export function BuyForm({
   eventId,
   heading,
+  holdSeconds,
   defaultBuyer,
   maxQuantity,
   limit,
@@ -20,6 +21,7 @@ export function BuyForm({
 }: {
   eventId: number;
   heading: string;
+  holdSeconds: number;
   defaultBuyer: string;
   maxQuantity: number;
   limit: number | null;
@@ -31,12 +33,12 @@ export function BuyForm({
     try {
       next = await buyTicketsAction(eventId, previous, form);
     } catch {
-      next = { values: { buyer: String(form.get("buyer") ?? ""), quantity: String(form.get("quantity") ?? "1") }, result: { ok: false, error: UNREACHABLE } };
+      next = { values: { buyer: String(form.get("buyer") ?? ""), quantity: String(form.get("quantity") ?? "1"), mode: String(form.get("mode") ?? "sale") }, result: { ok: false, error: UNREACHABLE } };
     }
     if (next.result?.ok) onJoined(next.result.data);
     else onRefused();
     return next;
-  }, { values: { buyer: defaultBuyer, quantity: "1" }, result: null });
+  }, { values: { buyer: defaultBuyer, quantity: "1", mode: "sale" }, result: null });
   const formRef = useRef<HTMLFormElement>(null);
   const errors = state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {};
   const failed = state.result !== null && !state.result.ok;
@@ -104,6 +106,20 @@ export function BuyForm({
           </p>
         </div>
       </div>
+      <fieldset className="field buy-mode">
+        <legend>How to buy</legend>
+        <div className="radio-choices">
+          <label>
+            <input type="radio" name="mode" value="sale" defaultChecked={!failed || state.values.mode !== "hold"} /> Buy now
+          </label>
+          <label>
+            <input type="radio" name="mode" value="hold" defaultChecked={failed && state.values.mode === "hold"} aria-describedby="buy-mode-hint" /> Hold, then confirm
+          </label>
+        </div>
+        <p id="buy-mode-hint" className="field-hint">
+          A hold keeps your tickets for {formatCount(holdSeconds)} seconds{holdSeconds % 60 === 0 ? ` (${formatCount(holdSeconds / 60)} min)` : ""} while you decide; unconfirmed, they go back to the queue.
+        </p>
+      </fieldset>
       <Footer state={state} />
     </form>
   );

@@ -8,7 +8,7 @@ import { formatCount } from "@/lib/contracts/format";
 import { StatusPill } from "@/app/_components/status-pill";
 import { BuyForm } from "./buy-form";
 import { isSoldOut, type BuyerEvent } from "@/lib/contracts/event";
-import { PurchaseCard, type LeaveState } from "./purchase-card";
+import { PurchaseCard, type HoldActionState, type LeaveState } from "./purchase-card";
 
 const POLL_MS = 1_000;
 const EVENT_REFRESH_MS = 5_000;
@@ -25,7 +25,26 @@ const FORM_HEADING: Record<PurchaseView["status"], string> = {
   COMPLETED: "Buy more tickets",
   SOLD_OUT: "Try again",
   CANCELLED: "Join the queue again",
+  HELD: "Buy more tickets",
+  EXPIRED: "Join the queue again",
 };
+
+/** A hold's token lives in this tab only (sessionStorage): it is the proof that the hold is this buyer's. */
+const tokenKey = (purchaseId: string) => `hold-token:${purchaseId}`;
+function storedToken(purchaseId: string): string | undefined {
+  try {
+    return window.sessionStorage.getItem(tokenKey(purchaseId)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+function storeToken(purchaseId: string, token: string): void {
+  try {
+    window.sessionStorage.setItem(tokenKey(purchaseId), token);
+  } catch {
+    // Private mode without storage: the token still lives in this page's state.
+  }
+}
 
 /** What is said aloud when a purchase changes state; the place in line is on screen, not announced every second. */
 function announcementFor(p: PurchaseView): string {
@@ -37,7 +56,11 @@ function announcementFor(p: PurchaseView): string {
     case "SOLD_OUT":
       return "Sold out — no tickets were charged.";
     case "CANCELLED":
-      return "You left the queue. No tickets were charged.";
+      return p.mode === "hold" ? "You released your hold. No tickets were charged." : "You left the queue. No tickets were charged.";
+    case "HELD":
+      return `${p.ticketIds.length} ${p.ticketIds.length === 1 ? "ticket is" : "tickets are"} held for you. Confirm before the hold expires.`;
+    case "EXPIRED":
+      return "Your hold expired and the tickets went back to the queue. No tickets were charged.";
   }
 }
 
@@ -47,6 +70,8 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
   const [announcement, setAnnouncement] = useState("");
   const [trouble, setTrouble] = useState(false);
   const [leave, setLeave] = useState<LeaveState>({ pending: false, error: null });
+  const [holdToken, setHoldToken] = useState<string | undefined>(initialPurchase?.holdToken);
+  const [holdAction, setHoldAction] = useState<HoldActionState>({ pending: null, error: null });
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusPurchase = useRef(false);
   const soldOut = isSoldOut(event);
@@ -71,6 +96,9 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
   const joined = useCallback(
     (next: PurchaseView) => {
       focusPurchase.current = true;
+      if (next.holdToken) storeToken(next.purchaseId, next.holdToken);
+      setHoldToken(next.holdToken);
+      setHoldAction({ pending: null, error: null });
       setLeave({ pending: false, error: null });
       setTrouble(false);
       take(next);
@@ -90,9 +118,10 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
   }, [purchase]);
 
   const purchaseId = purchase?.purchaseId;
-  const queued = purchase?.status === "QUEUED";
+  // A held purchase is followed too: its expiry (or a confirm from another tab) shows here.
+  const queued = purchase?.status === "QUEUED" || purchase?.status === "HELD";
 
-  // Follow a queued purchase once a second until it is served, sold out or cancelled.
+  // Follow a queued or held purchase once a second until it is served, confirmed, sold out, cancelled or expired.
   useEffect(() => {
     if (!purchaseId || !queued) return;
     let stopped = false;
@@ -132,7 +161,9 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
     if (!purchaseId) return;
     setLeave({ pending: true, error: null });
     try {
-      const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" } });
+      // A hold waiting in line leaves it with its token too.
+      const token = holdToken ?? storedToken(purchaseId);
+      const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, ...(token ? { body: JSON.stringify({ holdToken: token }) } : {}) });
       const body = (await res.json().catch(() => null)) as PurchaseView | { error?: { message?: string } } | null;
       if (res.ok && body && "purchaseId" in body) {
         setLeave({ pending: false, error: null });
@@ -149,9 +180,47 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
     } catch {
       setLeave({ pending: false, error: "The server could not be reached; you are still in the queue. Try again in a moment." });
     }
+  }, [purchaseId, holdToken, take]);
+
+  /** Confirm or release the hold, with its token; the answer is the purchase as it now stands. */
+  const endHold = useCallback(
+    async (action: "confirm" | "cancel") => {
+      if (!purchaseId) return;
+      // A page opened from its link finds the hold's token where this tab kept it.
+      const token = holdToken ?? storedToken(purchaseId);
+      if (!token) {
+        setHoldAction({ pending: null, error: "This page does not have the hold's token (it stays in the tab that made the hold), so it cannot confirm or release it." });
+        return;
+      }
+      setHoldAction({ pending: action, error: null });
+      try {
+        const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}/${action}`, { method: "POST", cache: "no-store", headers: { "content-type": "application/json" }, body: JSON.stringify({ holdToken: token }) });
+        const body = (await res.json().catch(() => null)) as PurchaseView | { error?: { message?: string } } | null;
+        if (res.ok && body && "purchaseId" in body) {
+          setHoldAction({ pending: null, error: null });
+          focusPurchase.current = true;
+          take(body);
+          return;
+        }
+        const message = body && "error" in body && body.error?.message ? body.error.message : `The hold could not be ${action === "confirm" ? "confirmed" : "released"} just now.`;
+        setHoldAction({ pending: null, error: message });
+        const again = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}`, { cache: "no-store" });
+        if (again.ok) take((await again.json()) as PurchaseView);
+      } catch {
+        setHoldAction({ pending: null, error: "The server could not be reached; your hold is unchanged. Try again in a moment." });
+      }
+    },
+    [purchaseId, holdToken, take],
+  );
+
+  /** The countdown reached zero: ask the server, which expires the hold (a read does). */
+  const holdRanOut = useCallback(async () => {
+    if (!purchaseId) return;
+    const res = await fetch(`/api/purchases/${encodeURIComponent(purchaseId)}`, { cache: "no-store" }).catch(() => null);
+    if (res?.ok) take((await res.json()) as PurchaseView);
   }, [purchaseId, take]);
 
-  const canBuy = !soldOut && (!purchase || purchase.status !== "QUEUED");
+  const canBuy = !soldOut && (!purchase || (purchase.status !== "QUEUED" && purchase.status !== "HELD"));
 
   return (
     <div className="buyer">
@@ -201,11 +270,12 @@ export function BuyerView({ event, initialPurchase, purchaseMissing }: { event: 
         </p>
       ) : null}
 
-      {purchase ? <PurchaseCard purchase={purchase} eventStatus={event.status} ticketsLeft={event.ticketsLeft} headingRef={headingRef} trouble={trouble} leave={leave} onLeave={leaveQueue} /> : null}
+      {purchase ? <PurchaseCard purchase={purchase} eventStatus={event.status} ticketsLeft={event.ticketsLeft} headingRef={headingRef} trouble={trouble} leave={leave} onLeave={leaveQueue} hold={holdAction} onConfirm={() => void endHold("confirm")} onRelease={() => void endHold("cancel")} onHoldRanOut={() => void holdRanOut()} /> : null}
 
       {canBuy ? (
         <BuyForm
           eventId={event.id}
+          holdSeconds={event.holdSeconds}
           heading={purchase ? FORM_HEADING[purchase.status] : "Join the queue"}
           defaultBuyer={purchase?.buyer ?? ""}
           maxQuantity={maxQuantity(event)}

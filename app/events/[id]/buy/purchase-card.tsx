@@ -1,12 +1,14 @@
 "use client";
 
-import type { RefObject } from "react";
+import { useEffect, type RefObject } from "react";
 import type { PurchaseStatus, PurchaseView } from "@/lib/contracts/purchase";
 import { formatCount, formatDuration, formatRelative } from "@/lib/contracts/format";
 import { useNow } from "@/app/_components/use-now";
 import type { BuyerEvent } from "@/lib/contracts/event";
 
 export type LeaveState = { pending: boolean; error: string | null };
+/** A confirm or release of a hold on its way (which one), and the last refusal. */
+export type HoldActionState = { pending: "confirm" | "cancel" | null; error: string | null };
 
 // The sale's own state is said above the card; this says what it means for the buyer's place.
 const QUEUED_HINT: Record<BuyerEvent["status"], string> = {
@@ -27,6 +29,10 @@ export function PurchaseCard({
   trouble,
   leave,
   onLeave,
+  hold,
+  onConfirm,
+  onRelease,
+  onHoldRanOut,
 }: {
   purchase: PurchaseView;
   eventStatus: BuyerEvent["status"];
@@ -35,6 +41,10 @@ export function PurchaseCard({
   trouble: boolean;
   leave: LeaveState;
   onLeave: () => void;
+  hold: HoldActionState;
+  onConfirm: () => void;
+  onRelease: () => void;
+  onHoldRanOut: () => void;
 }) {
   const p = purchase;
   const tickets = `${formatCount(p.quantity)} ${p.quantity === 1 ? "ticket" : "tickets"}`;
@@ -75,6 +85,31 @@ export function PurchaseCard({
         </p>
       ) : null}
 
+      {p.status === "HELD" ? (
+        <>
+          <TicketList ids={p.ticketIds} />
+          {p.holdExpiresAt ? <Countdown until={p.holdExpiresAt} onRanOut={onHoldRanOut} /> : null}
+          <div className="purchase-actions">
+            <button type="button" className="button button-primary" onClick={onConfirm} disabled={hold.pending !== null}>
+              {hold.pending === "confirm" ? "Confirming…" : "Confirm"}
+            </button>
+            <button type="button" className="button" onClick={onRelease} disabled={hold.pending !== null}>
+              {hold.pending === "cancel" ? "Releasing…" : "Release"}
+            </button>
+          </div>
+        </>
+      ) : null}
+      {hold.error && (p.status === "HELD" || p.status === "EXPIRED" || p.status === "COMPLETED") ? (
+        <p className="field-error" role="alert" data-testid="hold-error">
+          {hold.error}
+        </p>
+      ) : null}
+      {p.status === "EXPIRED" ? (
+        <p className="purchase-hint" data-testid="hold-expired">
+          Your hold expired before it was confirmed, so the tickets went back to the queue for other buyers. Nothing was charged. You can join the queue again below.
+        </p>
+      ) : null}
+
       {p.status === "COMPLETED" ? (
         <>
           <h3 className="tickets-heading" id="tickets-heading">
@@ -110,7 +145,51 @@ const PILL_CLASS: Record<PurchaseStatus, string> = {
   COMPLETED: "pill-p-completed",
   SOLD_OUT: "pill-p-sold-out",
   CANCELLED: "pill-p-cancelled",
+  HELD: "pill-p-queued",
+  EXPIRED: "pill-p-cancelled",
 };
+
+function TicketList({ ids }: { ids: number[] }) {
+  return (
+    <>
+      <h3 className="tickets-heading" id="held-tickets-heading">
+        Held for you: ticket {ids.length === 1 ? "number" : "numbers"}
+      </h3>
+      <ul className="ticket-list" aria-labelledby="held-tickets-heading" data-testid="held-tickets">
+        {ids.map((id) => (
+          <li key={id} className="ticket-chip">
+            <span aria-hidden="true">#</span>
+            {id}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+/** Time left on the hold, by this browser's clock, every second; at zero the page asks the server (which expires it). */
+function Countdown({ until, onRanOut }: { until: string; onRanOut: () => void }) {
+  const now = useNow();
+  const left = now === null ? null : Math.max(0, Date.parse(until) - now);
+  const ranOut = left !== null && left <= 0;
+  useEffect(() => {
+    if (ranOut) onRanOut();
+  }, [ranOut, onRanOut]);
+  if (left === null) return null;
+  const seconds = Math.ceil(left / 1000);
+  const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  return (
+    <p className="purchase-hint hold-countdown" data-testid="hold-countdown">
+      {ranOut ? (
+        <>Your hold has run out — checking…</>
+      ) : (
+        <>
+          Confirm within <strong><time dateTime={`PT${seconds}S`}>{text}</time></strong> (min:s), or the tickets go back to the queue at {timeFormat.format(new Date(until))}.
+        </>
+      )}
+    </p>
+  );
+}
 
 function PurchasePill({ status }: { status: PurchaseStatus }) {
   return <span className={`pill ${PILL_CLASS[status]}`}>{status}</span>;
@@ -135,7 +214,15 @@ function Headline({ purchase: p }: { purchase: PurchaseView }) {
     case "SOLD_OUT":
       return <>Sold out — no tickets were charged</>;
     case "CANCELLED":
-      return <>You left the queue</>;
+      return p.mode === "hold" ? <>You released your hold</> : <>You left the queue</>;
+    case "HELD":
+      return (
+        <>
+          {formatCount(p.ticketIds.length)} {p.ticketIds.length === 1 ? "ticket is" : "tickets are"} held for you — confirm to buy
+        </>
+      );
+    case "EXPIRED":
+      return <>Your hold expired</>;
   }
 }
 
