@@ -44,13 +44,14 @@ async function poll(): Promise<void> {
   if (w.ids.size > 0 && !w.timer) w.timer = setTimeout(poll, POLL_MS);
 }
 
-type Done = { id: number | string; status: Exclude<PurchaseStatus, "QUEUED">; completedAt: Date | null; waitMs: number | null };
+type Done = { id: number | string; status: Exclude<PurchaseStatus, "QUEUED">; completedAt: Date | null; waitMs: number | null; holdExpiresAt: Date | null };
 
 /** The outcomes of those of these purchases that have left the queue, with their tickets. */
 async function outcomes(ids: bigint[]): Promise<Settled[]> {
-  const done = await readRows<Done>(`SELECT id, status, completedAt, waitMs FROM Purchase WHERE id IN (${ids.join(",")}) AND status <> 'QUEUED'`);
+  const done = await readRows<Done>(`SELECT id, status, completedAt, waitMs, holdExpiresAt FROM Purchase WHERE id IN (${ids.join(",")}) AND status <> 'QUEUED'`);
   if (done.length === 0) return [];
-  const completed = done.filter((d) => d.status === "COMPLETED").map((d) => String(d.id));
+  // Tickets belong to a completed purchase, and to a hold while it lasts.
+  const completed = done.filter((d) => d.status === "COMPLETED" || d.status === "HELD").map((d) => String(d.id));
   const tickets = new Map<string, bigint[]>();
   if (completed.length > 0) {
     const rows = await readRows<{ id: number | string; purchaseId: number | string }>(`SELECT id, purchaseId FROM Ticket WHERE purchaseId IN (${completed.join(",")}) ORDER BY id`);
@@ -63,7 +64,8 @@ async function outcomes(ids: bigint[]): Promise<Settled[]> {
     id: BigInt(d.id),
     status: d.status,
     ticketIds: tickets.get(String(d.id)) ?? [],
-    completedAt: d.completedAt ?? new Date(),
-    waitMs: d.status === "COMPLETED" ? d.waitMs : null,
+    completedAt: d.completedAt,
+    waitMs: d.status === "COMPLETED" || d.status === "HELD" ? d.waitMs : null,
+    ...(d.holdExpiresAt ? { holdExpiresAt: d.holdExpiresAt } : {}),
   }));
 }
