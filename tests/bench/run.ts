@@ -1,7 +1,7 @@
 // The rush benchmark (issue "The rush"): every figure on its own fresh database, in one run.
 //   npm run bench                 human-readable, with the targets and the baselines beside them
 //   npm run bench -- --json       one JSON line
-//   npm run bench -- --only engine,naive,raw,api,route,nondriver,sse
+//   npm run bench -- --only engine,naive,raw,api,route,hold,nondriver,sse
 //   npm run bench -- --servers bare,next-start,entry   (which servers the api and sse parts run on)
 // Benchmarks are not tests: CI does not run them. The load generator runs on this machine too;
 // the API and SSE parts say how much CPU it took.
@@ -15,7 +15,7 @@ import { ensureBuilt, KIND_NAMES, SERVER_KINDS, startServer, type ServerKind } f
 import { sseBench } from "./parts/sse";
 import { createTestDatabase } from "../helpers/database";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string", default: "engine,naive,raw,api,route,nondriver,sse" }, servers: { type: "string", default: SERVER_KINDS.join(",") } } });
+const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string", default: "engine,naive,raw,api,route,hold,nondriver,sse" }, servers: { type: "string", default: SERVER_KINDS.join(",") } } });
 const parts = new Set(values.only.split(","));
 const log = (s: string) => {
   if (!values.json) console.log(s);
@@ -69,7 +69,7 @@ const API_TARGETS = "≥ 2,000 purchases/s with 500 clients, no 5xx; p99 < 100 m
 const SSE_TARGETS = "5,000 open in < 10 s, ≥ 5 messages/s each, lag p99 < 250 ms, RSS < 800 MB, the sale keeps its speed";
 let port = 3320;
 
-if (["api", "sse", "nondriver", "route"].some((p) => parts.has(p))) ensureBuilt(log);
+if (["api", "sse", "nondriver", "route", "hold"].some((p) => parts.has(p))) ensureBuilt(log);
 if (parts.has("api")) {
   out.api = {};
   for (const kind of kinds) {
@@ -95,6 +95,20 @@ if (parts.has("route")) {
   const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20", FRONT_FAST_PATHS: "0" }, "bare");
   try {
     out.apiRouteHandler = await apiBench(s, log);
+  } finally {
+    await s.stop();
+    await t.drop();
+  }
+}
+if (parts.has("hold")) {
+  // Checkout holds (issue 18): the same rush, each purchase asking for a hold (answered 201
+  // HELD, tickets held until confirmed or expired), beside the immediate sales of "api".
+  log("purchase API with mode: hold, node .next/standalone/server.js:");
+  await quiet();
+  const t = await createTestDatabase("benchhold");
+  const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20" }, "bare");
+  try {
+    out.apiHold = await apiBench(s, log, undefined, s, "hold");
   } finally {
     await s.stop();
     await t.drop();

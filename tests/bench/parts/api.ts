@@ -27,7 +27,7 @@ function p(sorted: number[], q: number): number {
 }
 
 /** `target` takes the purchases (by default the server that drives the sale; another instance of the same database to measure a non-driver). */
-export async function apiBench(server: Server, log: (s: string) => void, o = { clients: 500, seconds: 8, offered: 1_000 }, target: Server = server): Promise<ApiFigures> {
+export async function apiBench(server: Server, log: (s: string) => void, o = { clients: 500, seconds: 8, offered: 1_000 }, target: Server = server, mode: "sale" | "hold" = "sale"): Promise<ApiFigures> {
   const ev = await admin<{ id: number }>(server, "POST", "/api/events", {
     name: "API rush",
     totalTickets: 1_000_000,
@@ -43,14 +43,14 @@ export async function apiBench(server: Server, log: (s: string) => void, o = { c
     if (now.available >= 100_000) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  log(`  pool holds 100,000 tickets; ${o.clients} clients buy 1 ticket each in a loop (Prefer: wait=5) for ${o.seconds} s`);
+  log(`  pool holds 100,000 tickets; ${o.clients} clients ${mode === "hold" ? "hold (mode: hold, 201 HELD)" : "buy"} 1 ticket each in a loop (Prefer: wait=5) for ${o.seconds} s`);
   const { hostname, port } = new URL(target.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.clients + 100 });
   let n = 0;
   const buy = (): Promise<Answer> =>
     new Promise((resolve) => {
       const t0 = performance.now();
-      const body = JSON.stringify({ buyer: `Buyer ${n++ % 100_000}`, quantity: 1 });
+      const body = JSON.stringify({ buyer: `Buyer ${n++ % 100_000}`, quantity: 1, ...(mode === "hold" ? { mode } : {}) });
       const req = http.request(
         { agent, hostname, port, path: `/api/events/${ev.id}/purchases`, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), prefer: "wait=5", origin: target.url } },
         (res) => {
