@@ -6,7 +6,8 @@ import { isLoopbackHost } from "./edge.mjs";
 // be: the app looks at the addresses it actually listens on — a flag or variable could name
 // one thing and bind another. (The same servers get the app's front: lib/server/front.ts.)
 
-function listeningServers(): net.Server[] {
+/** The TCP servers this process listens on (Node's undocumented `process._getActiveHandles()`; empty where it is missing). */
+export function listeningServers(): net.Server[] {
   const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
   return handles.filter((h): h is net.Server => h instanceof net.Server && h.listening);
 }

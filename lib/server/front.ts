@@ -5,6 +5,7 @@ import { liveStreamNode } from "@/lib/events/live";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
 import { edgeSecret, markRequest, trustedHops } from "./edge.mjs";
+import { listeningServers } from "./exposure";
 import { refuseFrameworkErrors } from "./framework-errors";
 import { purchaseNode } from "./purchase-endpoint";
 import { draining } from "./shutdown";
@@ -48,11 +49,6 @@ type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 /** Requests this process is answering (awaited by the drain at shutdown). */
 export const inFlight = () => singleton("http-in-flight", () => ({ count: 0 }));
 
-function listeningServers(): http.Server[] {
-  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
-  return handles.filter((h): h is http.Server => h instanceof http.Server && h.listening);
-}
-
 /**
  * Puts the front before Next's listener on every HTTP server this process listens on; how
  * many it fronted. Not on Vercel, whose sockets are its proxy's, not the client's. Finding the
@@ -61,7 +57,7 @@ function listeningServers(): http.Server[] {
  */
 export function frontServers(): number {
   if (process.env.VERCEL) return 0;
-  const servers = listeningServers().filter((s) => !(s as unknown as Record<symbol, boolean>)[FRONTED]);
+  const servers = listeningServers().filter((s): s is http.Server => s instanceof http.Server && !(s as unknown as Record<symbol, boolean>)[FRONTED]);
   if (servers.length === 0) return 0;
   const secret = edgeSecret();
   singleton("edge-by-front", () => true);
