@@ -11,7 +11,7 @@ import mysql from "mysql2/promise";
 import { naiveSale, rawBatchedSale } from "./parts/baselines";
 import { FLASH_SALE, runSale } from "./parts/engine";
 import { apiBench } from "./parts/api";
-import { ensureBuilt, KIND_NAMES, SERVER_KINDS, startServer, type ServerKind } from "./parts/server";
+import { ensureBuilt, KIND_NAMES, SERVER_KINDS, startServer, type Server, type ServerKind } from "./parts/server";
 import { sseBench } from "./parts/sse";
 import { createTestDatabase } from "../helpers/database";
 
@@ -69,20 +69,30 @@ const API_TARGETS = "≥ 2,000 purchases/s with 500 clients, no 5xx; p99 < 100 m
 const SSE_TARGETS = "5,000 open in < 10 s, ≥ 5 messages/s each, lag p99 < 250 ms, RSS < 800 MB, the sale keeps its speed";
 let port = 3320;
 
+/**
+ * One part on a fresh database: waits for InnoDB to be quiet, starts `servers` instances (env
+ * and kind each) on it, runs `body`, and stops and drops everything whatever happens.
+ */
+async function onServers<T>(name: string, servers: { env: Record<string, string>; kind: ServerKind }[], body: (s: Server[]) => Promise<T>): Promise<T> {
+  await quiet();
+  const t = await createTestDatabase(name);
+  const started: Server[] = [];
+  try {
+    for (const { env, kind } of servers) started.push(await startServer(t.url, port++, env, kind));
+    return await body(started);
+  } finally {
+    for (const s of started.reverse()) await s.stop();
+    await t.drop();
+  }
+}
+const POOL = { DB_POOL_SIZE: "20" };
+
 if (["api", "sse", "nondriver", "route", "hold"].some((p) => parts.has(p))) ensureBuilt(log);
 if (parts.has("api")) {
-  out.api = {};
+  const api: Record<string, unknown> = (out.api = {});
   for (const kind of kinds) {
     log(`purchase API, ${KIND_NAMES[kind]}:`);
-    await quiet();
-    const t = await createTestDatabase("benchapi");
-    const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20" }, kind);
-    try {
-      (out.api as Record<string, unknown>)[kind] = await apiBench(s, log);
-    } finally {
-      await s.stop();
-      await t.drop();
-    }
+    api[kind] = await onServers("benchapi", [{ env: POOL, kind }], ([s]) => apiBench(s, log));
   }
   log(`  targets: ${API_TARGETS} · issue 16 measured Next's server.js at 425/s closed, 433/s of 1,000 offered with p99 5.7 s`);
 }
@@ -90,60 +100,30 @@ if (parts.has("route")) {
   // The same server with the front's two fast paths off: purchases through the App Router's
   // route handler, as on Vercel (what the front saves, measured).
   log("purchase API, node .next/standalone/server.js with FRONT_FAST_PATHS=0 (the App Router route handler):");
-  await quiet();
-  const t = await createTestDatabase("benchroute");
-  const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20", FRONT_FAST_PATHS: "0" }, "bare");
-  try {
-    out.apiRouteHandler = await apiBench(s, log);
-  } finally {
-    await s.stop();
-    await t.drop();
-  }
+  out.apiRouteHandler = await onServers("benchroute", [{ env: { ...POOL, FRONT_FAST_PATHS: "0" }, kind: "bare" }], ([s]) => apiBench(s, log));
 }
 if (parts.has("hold")) {
   // Checkout holds (issue 18): the same rush, each purchase asking for a hold (answered 201
   // HELD, tickets held until confirmed or expired), beside the immediate sales of "api".
   log("purchase API with mode: hold, node .next/standalone/server.js:");
-  await quiet();
-  const t = await createTestDatabase("benchhold");
-  const s = await startServer(t.url, port++, { DB_POOL_SIZE: "20" }, "bare");
-  try {
-    out.apiHold = await apiBench(s, log, undefined, s, "hold");
-  } finally {
-    await s.stop();
-    await t.drop();
-  }
+  out.apiHold = await onServers("benchhold", [{ env: POOL, kind: "bare" }], ([s]) => apiBench(s, log, undefined, s, "hold"));
 }
 if (parts.has("nondriver")) {
   // Two instances on one database: the first drives the sale, every purchase goes to the
   // second, which only joins the queue (a transaction) and reads the outcome — where almost
   // every request lands on a serverless platform.
   log("purchase API on an instance that does not drive the sale (2 × node .next/standalone/server.js, all purchases to the other one):");
-  await quiet();
-  const t = await createTestDatabase("benchnondriver");
-  const driver = await startServer(t.url, port++, { DB_POOL_SIZE: "20", INSTANCE_ID: "driver" }, "bare");
-  const other = await startServer(t.url, port++, { DB_POOL_SIZE: "20", INSTANCE_ID: "other" }, "bare");
-  try {
-    out.apiNonDriver = await apiBench(driver, log, undefined, other);
-  } finally {
-    await other.stop();
-    await driver.stop();
-    await t.drop();
-  }
+  const two = [
+    { env: { ...POOL, INSTANCE_ID: "driver" }, kind: "bare" as const },
+    { env: { ...POOL, INSTANCE_ID: "other" }, kind: "bare" as const },
+  ];
+  out.apiNonDriver = await onServers("benchnondriver", two, ([driver, other]) => apiBench(driver, log, undefined, other));
 }
 if (parts.has("sse")) {
-  out.sse = {};
+  const sse: Record<string, unknown> = (out.sse = {});
   for (const kind of kinds) {
     log(`live viewers, ${KIND_NAMES[kind]}, during a sale at ~1,000 tickets/s:`);
-    await quiet();
-    const t = await createTestDatabase("benchsse");
-    const s = await startServer(t.url, port++, {}, kind);
-    try {
-      (out.sse as Record<string, unknown>)[kind] = await sseBench(s, log);
-    } finally {
-      await s.stop();
-      await t.drop();
-    }
+    sse[kind] = await onServers("benchsse", [{ env: {}, kind }], ([s]) => sseBench(s, log));
   }
   log(`  targets: ${SSE_TARGETS} · issue 16 measured Next's server.js at 4.5 messages/s, p99 304 ms, RSS 1,323 MB`);
 }
