@@ -65,6 +65,8 @@ export type ActorRow = { kind: ActorKind; id: number; name: string; vip: boolean
 export class Engine {
   private readonly runtimes = new Map<number, Runtime>();
   private readonly pending = new Map<number, Promise<void>>();
+  /** Lease attempts in flight here, one per event (see lead). */
+  private readonly leading = new Map<number, Promise<boolean>>();
   private readonly stats = new Map<number, { released: number; sold: number; batches: number }>();
   private lease: Promise<LeaseConnection> | undefined;
   private watcher: NodeJS.Timeout | undefined;
@@ -144,7 +146,38 @@ export class Engine {
    * the previous driver is gone, so its simulated requests died with it (cancelled) and the
    * log says the run was resumed. True when this instance drives the event afterwards.
    */
-  async lead(eventId: number, resume = false): Promise<boolean> {
+  lead(eventId: number, resume = false): Promise<boolean> {
+    // One attempt at a time per event in this process: a named lock is re-entrant within its
+    // session, so a second attempt here would "take" the lease this process already holds (and
+    // the watcher's would log a takeover that never happened).
+    const inFlight = this.leading.get(eventId);
+    if (inFlight) return inFlight.catch(() => false);
+    const attempt = this.leadOnce(eventId, resume).finally(() => {
+      if (this.leading.get(eventId) === attempt) this.leading.delete(eventId);
+    });
+    this.leading.set(eventId, attempt);
+    return attempt;
+  }
+
+  /**
+   * Makes the event RUNNING (`start`, its transaction) and then leads it, as one attempt: from
+   * the moment it is called, this process's watcher cannot see the event as RUNNING and
+   * undriven, and take it over as a resume, before the start's own lead.
+   */
+  startAndLead(eventId: number, start: () => Promise<void>): Promise<boolean> {
+    const inFlight = this.leading.get(eventId) ?? Promise.resolve(false);
+    const attempt = inFlight
+      .catch(() => false)
+      .then(start)
+      .then(() => this.leadOnce(eventId, false))
+      .finally(() => {
+        if (this.leading.get(eventId) === attempt) this.leading.delete(eventId);
+      });
+    this.leading.set(eventId, attempt);
+    return attempt;
+  }
+
+  private async leadOnce(eventId: number, resume: boolean): Promise<boolean> {
     const current = this.runtimes.get(eventId);
     if (current) {
       const ev = await db().event.findUnique({ where: { id: eventId }, select: { run: true } });
@@ -201,7 +234,7 @@ export class Engine {
     this.watching = true;
     try {
       const running = await db().event.findMany({ where: { status: "RUNNING" }, select: { id: true } });
-      for (const { id } of running) if (!this.runtimes.has(id) && !this.pending.has(id)) await this.lead(id, true);
+      for (const { id } of running) if (!this.runtimes.has(id) && !this.pending.has(id) && !this.leading.has(id)) await this.lead(id, true);
       // Once a minute: real buyers who have waited longer than PURCHASE_MAX_WAIT_MS leave the line.
       if (Date.now() - this.expiredAt >= EXPIRE_EVERY_MS) {
         this.expiredAt = Date.now();

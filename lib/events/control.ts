@@ -16,7 +16,7 @@ import { getEventView } from "./view";
 // actor states, log row), then the engine of this process follows the database.
 
 export async function startEvent(eventId: number, actor = "operator"): Promise<EventView> {
-  await db().$transaction(async (tx) => {
+  const start = () => db().$transaction(async (tx) => {
     const ev = await lockEventOrThrow(tx, eventId);
     if (ev.status === "RUNNING") throw new AppError("invalid_state", "The event is already running");
     if (ev.status === "SOLD_OUT") throw new AppError("invalid_state", "The event is sold out; reset it to start a new run");
@@ -30,8 +30,10 @@ export async function startEvent(eventId: number, actor = "operator"): Promise<E
   });
   // This instance drives the run if it can take the lease; otherwise the instance that holds it
   // (or, within a second, any instance's watcher) does.
-  if (engine().mode === "on-demand") await engine().want(eventId);
-  else await engine().lead(eventId);
+  if (engine().mode === "on-demand") {
+    await start();
+    await engine().want(eventId);
+  } else await engine().startAndLead(eventId, start);
   return getEventView(eventId);
 }
 
