@@ -1,61 +1,78 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import mysql from "mysql2";
 import { env } from "@/lib/platform/env";
+import { isRetryableConflict } from "./conflict";
+import { CAUSAL_READS } from "./sql";
 import { parseDatabaseUrl } from "./url";
 
-// Leases: which instance drives a running event. A lease is a MySQL named lock (GET_LOCK) held
-// by one dedicated connection of the instance. The server gives a named lock to one session
-// at a time and frees it the moment that session ends — a process killed with `kill -9`
-// closes its socket and loses its leases at once; a host that vanishes without closing is
-// cut off by the session's short `wait_timeout` (the connection pings well inside it). Every
-// pool batch is fenced by the same lock: inside its transaction, after it has locked the
-// event row, it checks that the lock's holder is still this connection (IS_USED_LOCK).
+// Leases: which instance drives a running event. A lease is a row of EventLease (issue 17),
+// so that it works on any MySQL-compatible engine — a named lock (GET_LOCK) is local to one
+// node of a Galera cluster, where two instances on two nodes could both "hold" it.
+// - Taken by a conditional UPDATE: when nobody holds it, or its holder let it expire. Every
+//   take bumps `epoch`, a fencing token that only grows.
+// - Renewed every RENEW_MS by an UPDATE that names (holder, epoch); one that touches no row
+//   means another instance took the lease: that event is lost here.
+// - Expiry is the database's clock (UTC_TIMESTAMP(3)), never this process's.
+// - Every pool batch is fenced: inside its transaction, after it has locked the event row, it
+//   updates the lease row WHERE holder and epoch are still its own (fenceHolds). A batch of a
+//   stale driver — frozen, cut off, outlived by its lease — touches no row and commits nothing;
+//   on Galera, its write of the lease row also conflicts with the takeover's write of the same
+//   row, and certification refuses whichever came second.
+// A process killed with `kill -9` stops renewing: its leases expire within LEASE_MS, and the
+// watchers of the other instances take the events over (a clean shutdown gives them back at once).
 
-/** Seconds of silence after which the server ends the lease session (and frees its locks). */
-const SESSION_TIMEOUT_S = 4;
-const PING_MS = 1_000;
+/** How long a lease lasts without renewal. */
+export const LEASE_MS = 2_500;
+const RENEW_MS = 500;
 
-/** The lock that is event `eventId`'s lease in this database (named locks are server-wide; at most 64 characters). */
-export function leaseName(eventId: number): string {
-  const database = parseDatabaseUrl(env().DATABASE_URL).database;
-  const name = `ticketing:${database}:event:${eventId}`;
-  return name.length <= 64 ? name : `ticketing:${createHash("sha256").update(database).digest("hex").slice(0, 32)}:event:${eventId}`;
-}
+/** A batch's fence: the lease it runs under. */
+export type Fence = { eventId: number; holder: string; epoch: bigint };
 
 export class LeaseConnection {
   private alive = true;
-  private readonly ping: NodeJS.Timeout;
+  private readonly renewal: NodeJS.Timeout;
+  /** The epoch of every lease this session holds. */
+  private readonly held = new Map<number, bigint>();
+  private renewing = false;
+  /** When every held lease was last renewed (this process's clock: only to notice a database gone silent). */
+  private renewedAt = Date.now();
 
   private constructor(
     private readonly conn: mysql.Connection,
-    /** This session's CONNECTION_ID(): what IS_USED_LOCK answers while it holds a lease. */
-    readonly holder: number,
-    onLost: (err: unknown) => void,
+    /** This process's holder name: the instance and a random part, unique to this incarnation. */
+    readonly holder: string,
+    private readonly onLost: (err: unknown) => void,
+    private readonly onLeaseLost: (eventId: number) => void,
   ) {
-    const lost = (err: unknown) => {
-      if (!this.alive) return;
-      this.alive = false;
-      clearInterval(this.ping);
-      conn.destroy();
-      onLost(err);
-    };
-    conn.on("error", lost);
-    conn.on("end", () => lost(new Error("lease connection ended")));
-    this.ping = setInterval(() => conn.query("SELECT 1", (err) => err && lost(err)), PING_MS);
-    this.ping.unref();
+    conn.on("error", (err) => this.lost(err));
+    conn.on("end", () => this.lost(new Error("lease connection ended")));
+    this.renewal = setInterval(() => void this.renew(), RENEW_MS);
+    this.renewal.unref();
   }
 
-  /** A new lease session; `onLost` is called once if it dies (every lease it held is gone then). */
-  static open(onLost: (err: unknown) => void): Promise<LeaseConnection> {
-    const conn = mysql.createConnection({ ...parseDatabaseUrl(env().DATABASE_URL), connectTimeout: 5_000 });
+  private lost(err: unknown): void {
+    if (!this.alive) return;
+    this.alive = false;
+    clearInterval(this.renewal);
+    this.conn.destroy();
+    this.held.clear();
+    this.onLost(err);
+  }
+
+  /**
+   * A lease session for `instance`; `onLost` is called once if the session dies or cannot renew
+   * in time (every lease it held is then to be treated as gone), `onLeaseLost` when one lease
+   * was taken by another instance.
+   */
+  static open(instance: string, onLost: (err: unknown) => void, onLeaseLost: (eventId: number) => void = () => undefined): Promise<LeaseConnection> {
+    const conn = mysql.createConnection({ ...parseDatabaseUrl(env().DATABASE_URL), connectTimeout: 5_000, timezone: "Z" });
+    const holder = `${instance.slice(0, 180)}#${randomBytes(6).toString("hex")}`;
     return new Promise((resolve, reject) => {
-      conn.query(`SET SESSION wait_timeout = ${SESSION_TIMEOUT_S}`, (err) => {
+      conn.query(CAUSAL_READS, () => undefined); // refused by no engine; see sql.ts
+      conn.query("SELECT 1", (err) => {
         if (err) return void (conn.destroy(), reject(err));
-        conn.query("SELECT CONNECTION_ID() AS id", (e, rows) => {
-          if (e) return void (conn.destroy(), reject(e));
-          resolve(new LeaseConnection(conn, Number((rows as { id: number }[])[0].id), onLost));
-        });
+        resolve(new LeaseConnection(conn, holder, onLost, onLeaseLost));
       });
     });
   }
@@ -68,29 +85,90 @@ export class LeaseConnection {
     return new Promise((resolve, reject) => this.conn.query(sql, values, (err, rows) => (err ? reject(err) : resolve(rows as T))));
   }
 
-  /** Takes the event's lease if nobody holds it; true when this session holds it now. */
+  /** A statement run again on a certification conflict (two nodes taking the same lease at once). */
+  private async write(sql: string, values: unknown[]): Promise<mysql.ResultSetHeader> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.query<mysql.ResultSetHeader>(sql, values);
+      } catch (err) {
+        if (attempt >= 5 || !isRetryableConflict(err)) throw err;
+        await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+      }
+    }
+  }
+
+  /** Takes the event's lease if nobody holds it (or its holder let it expire); true when this session holds it now. */
   async tryTake(eventId: number): Promise<boolean> {
-    const [row] = await this.query<{ got: number | null }[]>("SELECT GET_LOCK(?, 0) AS got", [leaseName(eventId)]);
-    return Number(row.got) === 1;
+    if (this.held.has(eventId)) return true;
+    // A plain read first: an instance that only watches a lease held by another writes nothing.
+    const [seen] = await this.query<{ holder: string | null; live: number | null }[]>("SELECT holder, expiresAt > UTC_TIMESTAMP(3) AS live FROM EventLease WHERE eventId = ?", [eventId]);
+    if (seen && seen.holder !== null && seen.holder !== this.holder && Number(seen.live) === 1) return false;
+    await this.write("INSERT IGNORE INTO EventLease (eventId) SELECT id FROM Event WHERE id = ?", [eventId]);
+    const took = await this.write(
+      "UPDATE EventLease SET holder = ?, epoch = epoch + 1, expiresAt = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND WHERE eventId = ? AND (holder IS NULL OR holder = ? OR expiresAt IS NULL OR expiresAt < UTC_TIMESTAMP(3))",
+      [this.holder, LEASE_MS * 1000, eventId, this.holder],
+    );
+    if (took.affectedRows !== 1) return false;
+    const [row] = await this.query<{ epoch: bigint | number | string }[]>("SELECT epoch FROM EventLease WHERE eventId = ? AND holder = ?", [eventId, this.holder]);
+    if (!row) return false;
+    this.held.set(eventId, BigInt(row.epoch));
+    return true;
+  }
+
+  /** The fence of a lease this session holds. */
+  fence(eventId: number): Fence | undefined {
+    const epoch = this.held.get(eventId);
+    return epoch === undefined ? undefined : { eventId, holder: this.holder, epoch };
   }
 
   async release(eventId: number): Promise<void> {
-    if (this.alive) await this.query("SELECT RELEASE_LOCK(?)", [leaseName(eventId)]);
+    const epoch = this.held.get(eventId);
+    this.held.delete(eventId);
+    if (this.alive && epoch !== undefined) await this.write("UPDATE EventLease SET holder = NULL, expiresAt = NULL WHERE eventId = ? AND holder = ? AND epoch = ?", [eventId, this.holder, epoch]);
+  }
+
+  /** Renews every lease held here; a lease another instance took is lost, and a database silent for longer than a lease loses them all. */
+  private async renew(): Promise<void> {
+    if (!this.alive) return;
+    if (this.renewing) {
+      // A renewal that hangs (a frozen or cut-off database node) loses every lease once they may have expired.
+      if (Date.now() - this.renewedAt >= LEASE_MS) this.lost(new Error(`no lease renewal answered for ${Date.now() - this.renewedAt} ms`));
+      return;
+    }
+    this.renewing = true;
+    try {
+      if (this.held.size === 0) await this.query("SELECT 1", []);
+      for (const [eventId, epoch] of [...this.held]) {
+        const r = await this.write("UPDATE EventLease SET expiresAt = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND WHERE eventId = ? AND holder = ? AND epoch = ?", [LEASE_MS * 1000, eventId, this.holder, epoch]);
+        if (r.affectedRows === 0 && this.held.get(eventId) === epoch) {
+          this.held.delete(eventId);
+          this.onLeaseLost(eventId);
+        }
+      }
+      this.renewedAt = Date.now();
+    } catch (err) {
+      // Not renewed: once a lease's worth of time has gone by without one, others may hold them.
+      if (Date.now() - this.renewedAt >= LEASE_MS) this.lost(err);
+    } finally {
+      this.renewing = false;
+    }
   }
 
   close(): void {
     if (!this.alive) return;
     this.alive = false;
-    clearInterval(this.ping);
+    clearInterval(this.renewal);
+    this.held.clear();
     this.conn.destroy();
   }
 }
 
-/** A batch's fence: the lease it runs under. */
-export type Fence = { lock: string; holder: number };
-
-/** Inside a transaction: whether the lease is still held by the session that took it. */
-export async function fenceHolds(tx: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }, fence: Fence): Promise<boolean> {
-  const [row] = await tx.$queryRawUnsafe<{ holder: number | null }[]>("SELECT IS_USED_LOCK(?) AS holder", fence.lock);
-  return row.holder !== null && Number(row.holder) === fence.holder;
+/**
+ * Inside a batch's transaction, with the event row locked: whether the lease is still the
+ * fence's (holder and epoch). It writes the lease row when it is, so that on a cluster the
+ * batch conflicts with any takeover committed meanwhile on another node.
+ */
+export async function fenceHolds(tx: { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> }, fence: Fence): Promise<boolean> {
+  const n = await tx.$executeRawUnsafe("UPDATE EventLease SET fenced = fenced + 1 WHERE eventId = ? AND holder = ? AND epoch = ?", fence.eventId, fence.holder, fence.epoch);
+  return n === 1;
 }

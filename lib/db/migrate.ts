@@ -31,6 +31,7 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
   const server = await mysql.createConnection({ ...cfg, database: undefined });
   let created = false;
   try {
+    await refuseUnsyncedNode(server);
     const [rows] = await server.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [cfg.database]);
     if ((rows as unknown[]).length === 0) {
       await server.query(`CREATE DATABASE IF NOT EXISTS \`${cfg.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -81,4 +82,19 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
     await conn.query("SELECT RELEASE_LOCK(?)", [lockName]).catch(() => undefined);
     await conn.end();
   }
+}
+
+/** Thrown while the database is a Galera node that is not synced with its cluster: the app waits for it. */
+export class NodeNotReady extends Error {
+  constructor(readonly state: string) {
+    super(`the database is a Galera node that is not ready (wsrep_ready=OFF, state ${state}): it is not synced with its cluster, or not in its primary component`);
+    this.name = "NodeNotReady";
+  }
+}
+
+/** A Galera node that is joining, donating or cut off answers, but refuses the app's statements (1047): say so instead. */
+async function refuseUnsyncedNode(conn: mysql.Connection): Promise<void> {
+  const [rows] = await conn.query("SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment')");
+  const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, r.Value]));
+  if (status.get("wsrep_ready") === "OFF") throw new NodeNotReady(status.get("wsrep_local_state_comment") ?? "unknown");
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type mysql from "mysql2";
 import { timeQuery } from "@/lib/platform/metrics";
 import { closeMysqlPool, mysqlPool } from "./mysql-pool";
+import { CAUSAL_READS } from "./sql";
 
 // History reads — analytics aggregates, run summaries, the audit, log pages and exports — run
 // on a small mysql2 pool of their own, so a long export or a heavy aggregate never holds a
@@ -16,7 +17,7 @@ const STREAM_HIGH_WATER = 512;
 type Conn = mysql.PoolConnection;
 
 function pool(): mysql.Pool {
-  return mysqlPool("read-pool", READ_POOL_SIZE);
+  return mysqlPool("read-pool", READ_POOL_SIZE, {}, [CAUSAL_READS]);
 }
 
 export function closeReads(): Promise<void> {

@@ -3,6 +3,7 @@ import mysql from "mysql2";
 import { logger } from "@/lib/platform/logger";
 import { timeQuery } from "@/lib/platform/metrics";
 import { singleton } from "@/lib/platform/singleton";
+import { isRetryableConflict, retryConflicts } from "./conflict";
 import { closeMysqlPool, mysqlPool } from "./mysql-pool";
 
 // The hot path's transactions — pool batches and queue joins, a few hundred a second under a
@@ -59,9 +60,18 @@ function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
  */
 export const IDLE_TRANSACTION_S = 5;
 
+/**
+ * On a Galera cluster, a node applies other nodes' commits a little after they are certified:
+ * a read there could miss a purchase another node just committed. `wsrep_sync_wait = 1` makes
+ * every read (and every BEGIN) wait until the node has applied everything committed before it.
+ * Written so that no engine refuses it: MariaDB runs the part in the executable comment (and
+ * ignores the setting without Galera), MySQL and others skip it.
+ */
+export const CAUSAL_READS = "SET SESSION sql_mode = @@sql_mode /*M!100400 , wsrep_sync_wait = 1 */";
+
 function pool(): mysql.Pool {
   // Only deferred writes send several statements; every value in them is escaped by the driver or literal().
-  return mysqlPool("sql-pool", HOT_POOL_SIZE, { multipleStatements: true }, [`SET SESSION idle_transaction_timeout = ${IDLE_TRANSACTION_S}`]);
+  return mysqlPool("sql-pool", HOT_POOL_SIZE, { multipleStatements: true }, [`SET SESSION idle_transaction_timeout = ${IDLE_TRANSACTION_S}`, CAUSAL_READS]);
 }
 
 export function closeSql(): Promise<void> {
@@ -179,6 +189,12 @@ export class CommitUnknown<T = unknown> extends Error {
  * after COMMIT was sent, which throws CommitUnknown.
  */
 export async function sqlTransaction<T>(body: (sql: HotSql) => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  // A deadlock, a Galera certification failure (both 1213, at any statement or at COMMIT) or a
+  // node not ready (1047) rolled the whole transaction back: it runs again (lib/db/conflict.ts).
+  return retryConflicts("hot", () => transactionOnce(body, timeoutMs));
+}
+
+async function transactionOnce<T>(body: (sql: HotSql) => Promise<T>, timeoutMs: number): Promise<T> {
   const conn = await acquire();
   let timer: NodeJS.Timeout | undefined;
   let broken = false;
@@ -202,6 +218,8 @@ export async function sqlTransaction<T>(body: (sql: HotSql) => Promise<T>, timeo
     });
     return await Promise.race([run(), expired]);
   } catch (err) {
+    // A COMMIT the server refused with a conflict was answered: nothing committed.
+    if (committing && !broken && isRetryableConflict(err)) committing = undefined;
     if (committing) {
       broken = true;
       throw new CommitUnknown(committing.out, err);

@@ -4,7 +4,7 @@ import type { ActorKind } from "@/lib/contracts/event";
 import { formatCount as count } from "@/lib/contracts/format";
 import { hostname } from "node:os";
 import { db } from "@/lib/db/client";
-import { LeaseConnection, leaseName, type Fence } from "@/lib/db/lease";
+import { LeaseConnection, type Fence } from "@/lib/db/lease";
 import { lockEvent } from "@/lib/db/lock";
 import { appendLogs, logRow } from "@/lib/log/append";
 import { env } from "@/lib/platform/env";
@@ -23,7 +23,8 @@ import { catchUpRounds, planCatchUp } from "./catch-up";
 // actors as soon as a batch finds it no longer RUNNING — or finds the lease gone. Every
 // instance watches for RUNNING events that nobody drives (a driver died) and takes them over.
 
-const WATCH_MS = 1_000;
+/** How often every instance looks for running events nobody drives (their driver died, or let its lease expire). */
+const WATCH_MS = 500;
 /** On-demand: how long a request keeps its event driven here (an open stream renews it every second). */
 export const DEMAND_MS = 2_000;
 const DEMAND_CHECK_MS = 250;
@@ -130,11 +131,21 @@ export class Engine {
 
   /** The lease session, opened on first use; when it dies every event it led is halted here (a batch would be fenced anyway). */
   private leases(): Promise<LeaseConnection> {
-    this.lease ??= LeaseConnection.open((err) => {
-      logger().warn({ err }, "lost the lease connection: halting the events this instance drove");
-      this.lease = undefined;
-      for (const [id, rt] of this.runtimes) if (rt.fence) this.stop(id, rt);
-    }).catch((err: unknown) => {
+    this.lease ??= LeaseConnection.open(
+      instanceId(),
+      (err) => {
+        logger().warn({ err }, "lost the lease connection: halting the events this instance drove");
+        this.lease = undefined;
+        for (const [id, rt] of this.runtimes) if (rt.fence) this.stop(id, rt);
+      },
+      (eventId) => {
+        const rt = this.runtimes.get(eventId);
+        if (!rt?.fence) return;
+        logger().warn({ eventId }, "another instance holds the lease now: stopped driving");
+        this.stop(eventId, rt);
+        void this.letGo(eventId);
+      },
+    ).catch((err: unknown) => {
       this.lease = undefined;
       throw err;
     });
@@ -204,7 +215,8 @@ export class Engine {
         });
       }
       await db().$executeRawUnsafe("UPDATE Event SET driverInstance = ? WHERE id = ?", instanceId(), eventId);
-      await this.spawn(eventId, { lock: leaseName(eventId), holder: lease.holder });
+      const fence = lease.fence(eventId);
+      if (fence) await this.spawn(eventId, fence);
       return this.runtimes.has(eventId);
     } finally {
       if (!this.runtimes.has(eventId)) await this.letGo(eventId);

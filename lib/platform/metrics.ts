@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { singleton } from "./singleton";
 
 // The process's Prometheus metrics (GET /api/metrics), one registry per process on the
@@ -21,6 +21,7 @@ function create() {
     sseClients: new Gauge({ name: "ticketing_sse_clients", help: "Live streams open on this process", registers: [registry] }),
     purchaseWait: new Histogram({ name: "ticketing_purchase_wait_seconds", help: "From joining the queue to holding the tickets, per served purchase (served by this process)", labelNames: ["class"], buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [registry] }),
     batch: new Histogram({ name: "ticketing_batch_duration_seconds", help: "One pool batch transaction, from BEGIN to COMMIT", buckets: seconds, registers: [registry] }),
+    conflictRetries: new Counter({ name: "ticketing_conflict_retries_total", help: "Transactions run again after a deadlock or a Galera certification failure (1213) or a node not ready (1047), per kind of transaction", labelNames: ["what"], registers: [registry] }),
     query: new Histogram({ name: "ticketing_db_query_seconds", help: "One SQL statement on the app's mysql2 pools (hot: pool batches and joins; read: history, exports, audit)", labelNames: ["pool"], buckets: seconds, registers: [registry] }),
   };
 }

@@ -1,5 +1,5 @@
 import { closeDb } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { migrate, NodeNotReady } from "@/lib/db/migrate";
 import { engine } from "@/lib/engine/engine";
 import { env } from "@/lib/platform/env";
 import { logger } from "@/lib/platform/logger";
@@ -45,7 +45,8 @@ export async function boot(): Promise<void> {
       // Webhooks go out from a timer in background mode; on demand, requests and the cron send them (lib/events/demand.ts).
       if (config.ENGINE_MODE === "background") startDeliveryWorker();
     } catch (err) {
-      log.warn({ err }, "database not ready; retrying in 5 s");
+      if (err instanceof NodeNotReady) log.warn({ state: err.state }, `${err.message}; waiting, retrying in 5 s`);
+      else log.warn({ err }, "database not ready; retrying in 5 s");
       setTimeout(() => void attempt(), 5_000).unref();
     }
   };

@@ -3,8 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
 
 // Two attempts to lead one event in one process: the operator's start and this process's
-// watcher (which takes over RUNNING events nobody drives). A named lock is re-entrant within
-// its session, so both attempts used to "take" the lease, and the watcher's logged a takeover
+// watcher (which takes over RUNNING events nobody drives). Named locks (the leases then) are
+// re-entrant within a session, so both attempts used to "take" the lease, and the watcher's logged a takeover
 // that never happened ("inst-b took over the run" beside the real takeover after a kill -9).
 
 let t: TestDatabase;
@@ -48,8 +48,8 @@ describe("leading an event from one process", () => {
     assert.equal((await resumed(id)).length, 1, "one takeover, logged once");
     await lib.engine().halt(id);
     // Given back once, the lease is free: another session can take it.
-    const [[row]] = (await t.sql.query("SELECT IS_FREE_LOCK(?) AS free", [(await import("../../lib/db/lease")).leaseName(id)])) as unknown as [{ free: number }[]];
-    assert.equal(Number(row.free), 1, "the lease is free after one halt");
+    const [[row]] = (await t.sql.query("SELECT holder, epoch FROM EventLease WHERE eventId = ?", [id])) as unknown as [{ holder: string | null; epoch: number }[]];
+    assert.deepEqual({ holder: row.holder, epoch: Number(row.epoch) }, { holder: null, epoch: 1 }, "taken once, and free after one halt");
   });
 
   it("a watcher's takeover that comes while the operator's start commits joins the start: no RESUMED row", async () => {

@@ -26,22 +26,40 @@ after(async () => {
   await t.drop();
 });
 
-describe("event leases", () => {
-  it("has one holder at a time, and frees the lease as soon as the holder's session ends", async () => {
+describe("event leases (rows of EventLease)", () => {
+  const epochOf = async (id: number) => {
+    const [rows] = await t.sql.query("SELECT holder, epoch FROM EventLease WHERE eventId = ?", [id]);
+    const [row] = rows as { holder: string | null; epoch: number }[];
+    return { holder: row?.holder ?? null, epoch: Number(row?.epoch ?? 0) };
+  };
+  const event = (name: string) => createEvent({ name, totalTickets: 100, maxTicketCapacity: 10, ticketReleaseRate: 10, customerRetrievalRate: 1, vendors: 1, customers: 0, vipCustomers: 0 });
+
+  it("has one holder at a time, gives it back at once, and lets it expire when its holder stops renewing", async () => {
     const lost: unknown[] = [];
-    const a = await lease.LeaseConnection.open((e) => lost.push(e));
-    const b = await lease.LeaseConnection.open((e) => lost.push(e));
+    const [e7, e8] = [await event("Seven"), await event("Eight")];
+    const a = await lease.LeaseConnection.open("inst-a", (e) => lost.push(e));
+    const b = await lease.LeaseConnection.open("inst-b", (e) => lost.push(e));
     try {
-      assert.equal(await a.tryTake(7), true);
-      assert.equal(await b.tryTake(7), false, "a second session cannot take a held lease");
-      assert.equal(await b.tryTake(8), true, "leases are per event");
-      a.close(); // as a process killed with kill -9: its socket closes
+      assert.equal(await a.tryTake(e7), true);
+      const first = await epochOf(e7);
+      assert.equal(first.holder, a.holder);
+      assert.equal(await b.tryTake(e7), false, "a second instance cannot take a held lease");
+      assert.equal(await b.tryTake(e8), true, "leases are per event");
+      await new Promise((r) => setTimeout(r, lease.LEASE_MS + 500));
+      assert.equal(await b.tryTake(e7), false, "renewed every half second, the lease outlives its first expiry");
+      await a.release(e7);
+      assert.equal(await b.tryTake(e7), true, "given back, it is free at once");
+      assert.ok((await epochOf(e7)).epoch > first.epoch, "every take bumps the epoch");
+      b.close(); // as a process killed with kill -9: no more renewals
+      const stoppedAt = Date.now();
       let taken = false;
-      for (let i = 0; i < 20 && !taken; i++) {
-        taken = await b.tryTake(7);
+      while (!taken && Date.now() - stoppedAt < 5_000) {
+        taken = await a.tryTake(e7);
         if (!taken) await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(taken, true, "the lease is free within a second of its holder's end");
+      const after = Date.now() - stoppedAt;
+      assert.equal(taken, true, "the lease of a holder that stopped renewing expires");
+      assert.ok(after <= lease.LEASE_MS + 200, `free within the lease time (${after} ms)`);
       assert.deepEqual(lost, [], "closing on purpose is not a loss");
     } finally {
       a.close();
@@ -49,29 +67,38 @@ describe("event leases", () => {
     }
   });
 
-  it("commits nothing from a batch fenced by a lease that another session now holds", async () => {
-    const id = await createEvent({ name: "Fenced", totalTickets: 100, maxTicketCapacity: 10, ticketReleaseRate: 10, customerRetrievalRate: 1, vendors: 1, customers: 0, vipCustomers: 0 });
+  it("commits nothing from a batch fenced by a lease that another instance now holds, and tells the old holder", async () => {
+    const id = await event("Fenced");
     await t.sql.query("UPDATE Event SET status = 'RUNNING' WHERE id = ?", [id]);
     const [vendors] = await t.sql.query("SELECT id, name FROM Vendor WHERE eventId = ?", [id]);
     const vendor = (vendors as { id: number; name: string }[])[0];
     const release = [{ vendorId: vendor.id, name: vendor.name, want: 5, state: "WORKING" as const }];
 
-    const old = await lease.LeaseConnection.open(() => undefined);
-    const next = await lease.LeaseConnection.open(() => undefined);
+    const leaseLost: number[] = [];
+    const old = await lease.LeaseConnection.open("inst-old", () => undefined, (eventId) => leaseLost.push(eventId));
+    const next = await lease.LeaseConnection.open("inst-next", () => undefined);
     try {
       assert.equal(await old.tryTake(id), true);
-      const fence = { lock: lease.leaseName(id), holder: old.holder };
+      const fence = old.fence(id)!;
       const first = await settle(id, 1, release, [], [], fence);
       assert.equal(first.halted, false, "the holder's batch commits");
       assert.equal((await eventStatus(t.sql, id)).released, 5);
 
-      await old.release(id);
-      assert.equal(await next.tryTake(id), true, "another instance takes over");
+      // The old holder is frozen past its lease (as if its renewals never arrived): another takes it.
+      await t.sql.query("UPDATE EventLease SET expiresAt = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE eventId = ?", [id]);
+      assert.equal(await next.tryTake(id), true, "another instance takes over an expired lease");
       const late = await settle(id, 1, release, [], [], fence);
       assert.deepEqual({ halted: late.halted, status: late.halted ? late.status : null }, { halted: true, status: "LEASE_LOST" });
       assert.equal((await eventStatus(t.sql, id)).released, 5, "the old leader's late batch changed nothing");
       const [logs] = await t.sql.query("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND kind = 'RELEASED'", [id]);
       assert.equal(Number((logs as { n: number }[])[0].n), 1);
+      const ok = await settle(id, 1, release, [], [], next.fence(id)!);
+      assert.equal(ok.halted, false, "the new holder's batch commits");
+      // The old holder's next renewal finds the row is not its own any more.
+      const since = Date.now();
+      while (leaseLost.length === 0 && Date.now() - since < 2_000) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(leaseLost, [id]);
+      assert.equal(old.fence(id), undefined);
     } finally {
       old.close();
       next.close();

@@ -52,8 +52,8 @@ describe("a database outage in the middle of a sale", () => {
     assert.ok(err, "reads fail during the outage");
     assert.equal(lib.toAppError(err).status, 503, `the API would answer 503, not ${lib.toAppError(err).status}: ${String(err)}`);
     assert.equal(during.status, "RUNNING");
-    // Losing the database loses the lease (its session is gone): the run stays RUNNING in the
-    // database, and the instance leads it again once it can reach the database.
+    // Losing the database loses the lease (it cannot be renewed): the run stays RUNNING in the
+    // database, and the instance leads it again once it can reach the database (and the old lease has expired).
     // The batch the outage cut must have rolled back and let go of the event row: the test's
     // own connection can lock it. (A transaction left open would freeze the sale for good.)
     await t.sql.query("SET SESSION innodb_lock_wait_timeout = 5");

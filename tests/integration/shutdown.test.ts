@@ -102,8 +102,8 @@ describe("graceful shutdown", () => {
     assert.match(streamText, /event: shutdown\n/);
 
     // The lease is free and no instance is named as the driver; the pool is whole.
-    const [lease] = await t.sql.query("SELECT IS_USED_LOCK(?) AS holder", [`ticketing:${t.name}:event:${id}`]);
-    assert.equal((lease as { holder: number | null }[])[0].holder, null);
+    const [lease] = await t.sql.query("SELECT holder FROM EventLease WHERE eventId = ?", [id]);
+    assert.equal((lease as { holder: string | null }[])[0].holder, null, "the lease was given back, not left to expire");
     const [ev] = await t.sql.query("SELECT driverInstance FROM Event WHERE id = ?", [id]);
     assert.equal((ev as { driverInstance: string | null }[])[0].driverInstance, null);
     const final = await assertPoolInvariants(t.sql, id);
