@@ -99,7 +99,8 @@ export class LeaseConnection {
 
   /** Takes the event's lease if nobody holds it (or its holder let it expire); true when this session holds it now. */
   async tryTake(eventId: number): Promise<boolean> {
-    if (this.held.has(eventId)) return true;
+    // Taken again even when held here: a new epoch, so that whatever still runs under the old one
+    // (a runtime winding down, a letGo of it in flight) is fenced off and cannot give this one back.
     // A plain read first: an instance that only watches a lease held by another writes nothing.
     const [seen] = await this.query<{ holder: string | null; live: number | null }[]>("SELECT holder, expiresAt > UTC_TIMESTAMP(3) AS live FROM EventLease WHERE eventId = ?", [eventId]);
     if (seen && seen.holder !== null && seen.holder !== this.holder && Number(seen.live) === 1) return false;
@@ -121,8 +122,10 @@ export class LeaseConnection {
     return epoch === undefined ? undefined : { eventId, holder: this.holder, epoch };
   }
 
-  async release(eventId: number): Promise<void> {
+  /** Gives the lease back — only the one of `epoch` when given (a newer take here stays). */
+  async release(eventId: number, only?: bigint): Promise<void> {
     const epoch = this.held.get(eventId);
+    if (only !== undefined && epoch !== only) return;
     this.held.delete(eventId);
     if (this.alive && epoch !== undefined) await this.write("UPDATE EventLease SET holder = NULL, expiresAt = NULL WHERE eventId = ? AND holder = ? AND epoch = ?", [eventId, this.holder, epoch]);
   }

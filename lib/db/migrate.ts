@@ -94,7 +94,9 @@ export class NodeNotReady extends Error {
 
 /** A Galera node that is joining, donating or cut off answers, but refuses the app's statements (1047): say so instead. */
 async function refuseUnsyncedNode(conn: mysql.Connection): Promise<void> {
+  const [on] = await conn.query("SHOW VARIABLES LIKE 'wsrep_on'"); // none on MySQL; OFF on a MariaDB that is no cluster node
+  if ((on as { Value: string }[])[0]?.Value !== "ON") return;
   const [rows] = await conn.query("SHOW STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_local_state_comment')");
   const status = new Map((rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, r.Value]));
-  if (status.get("wsrep_ready") === "OFF") throw new NodeNotReady(status.get("wsrep_local_state_comment") ?? "unknown");
+  if (status.get("wsrep_ready") !== "ON") throw new NodeNotReady(status.get("wsrep_local_state_comment") ?? "unknown");
 }

@@ -143,7 +143,7 @@ export class Engine {
         if (!rt?.fence) return;
         logger().warn({ eventId }, "another instance holds the lease now: stopped driving");
         this.stop(eventId, rt);
-        void this.letGo(eventId);
+        void this.letGo(eventId, rt.fence);
       },
     ).catch((err: unknown) => {
       this.lease = undefined;
@@ -199,6 +199,7 @@ export class Engine {
     }
     const lease = await this.leases();
     if (!(await lease.tryTake(eventId))) return false;
+    const taken = lease.fence(eventId);
     try {
       const ev = await db().event.findUnique({ where: { id: eventId }, select: { status: true } });
       if (ev?.status !== "RUNNING") return false;
@@ -215,20 +216,24 @@ export class Engine {
         });
       }
       await db().$executeRawUnsafe("UPDATE Event SET driverInstance = ? WHERE id = ?", instanceId(), eventId);
-      const fence = lease.fence(eventId);
-      if (fence) await this.spawn(eventId, fence);
+      if (taken) await this.spawn(eventId, taken);
       return this.runtimes.has(eventId);
     } finally {
-      if (!this.runtimes.has(eventId)) await this.letGo(eventId);
+      if (!this.runtimes.has(eventId)) await this.letGo(eventId, taken);
     }
   }
 
-  /** Gives the event's lease back, and the driver's name with it. */
-  private async letGo(eventId: number): Promise<void> {
+  /**
+   * Gives back the lease `fence` names, and the driver's name with it — unless this process has
+   * taken the lease again since (a newer epoch: a new run, or a takeover of its own), which stays.
+   */
+  private async letGo(eventId: number, fence: Fence | undefined): Promise<void> {
     try {
-      await db().$executeRawUnsafe("UPDATE Event SET driverInstance = NULL WHERE id = ? AND driverInstance = ?", eventId, instanceId());
       const lease = this.lease && (await this.lease);
-      await lease?.release(eventId);
+      const now = lease?.fence(eventId);
+      if (fence && now && now.epoch !== fence.epoch) return;
+      await db().$executeRawUnsafe("UPDATE Event SET driverInstance = NULL WHERE id = ? AND driverInstance = ?", eventId, instanceId());
+      if (fence) await lease?.release(eventId, fence.epoch);
     } catch (err) {
       logger().warn({ err, eventId }, "could not give the lease back; it ends with the session");
     }
@@ -295,7 +300,7 @@ export class Engine {
     const rt = this.runtimes.get(eventId);
     if (!rt) return;
     await this.wind(eventId, rt);
-    if (rt.fence) await this.letGo(eventId);
+    if (rt.fence) await this.letGo(eventId, rt.fence);
   }
 
   /** Stops a runtime and waits for its batch in flight (without waiting for a start in progress, which may be the caller). */
@@ -411,7 +416,7 @@ export class Engine {
           this.runtimes.delete(eventId);
           abort.abort();
           if (status === "LEASE_LOST") log.warn("another instance holds the lease now: stopped driving");
-          if (fence) void this.letGo(eventId);
+          if (fence) void this.letGo(eventId, fence);
         }
       },
       onError: (err) => {
