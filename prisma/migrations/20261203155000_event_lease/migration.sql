@@ -7,6 +7,11 @@
 CREATE TABLE `EventLease` (
     `eventId` INTEGER NOT NULL,
     `holder` VARCHAR(200) NULL,
+    -- The database node and session (CONNECTION_ID) of the holder's lease connection: an
+    -- instance on the same node may take the lease at once when that session is gone (a holder
+    -- killed with kill -9), instead of waiting for the expiry.
+    `holderNode` VARCHAR(200) NULL,
+    `holderSession` BIGINT NULL,
     `epoch` BIGINT NOT NULL DEFAULT 0,
     `expiresAt` DATETIME(3) NULL,
     `fenced` BIGINT NOT NULL DEFAULT 0,
