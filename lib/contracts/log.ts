@@ -27,7 +27,10 @@ export type LogKind = (typeof LOG_KINDS)[number];
 
 /** A log row as pages and the API see it. */
 export type LogEntry = {
+  /** The row's id: what history pages, exports and links name it by. */
   id: string;
+  /** The row's place in its event's log (1, 2, 3 … in commit order, no gaps): what the live stream follows, and its SSE `id:`. */
+  seq: string;
   run: number;
   kind: LogKind;
   actor: string;

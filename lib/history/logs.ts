@@ -14,7 +14,7 @@ import { historyEvent } from "./scope";
 /** Index entries a page may look at, at most, when its filters are not all in the index. */
 const SCAN_BUDGET = 20_000;
 
-const COLUMNS = "id, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt";
+const COLUMNS = "id, seq, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt";
 
 type Row = Parameters<typeof toLogEntry>[0];
 

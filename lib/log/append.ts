@@ -34,18 +34,45 @@ export function logRow(where: { eventId: number; run: number }, counters: Counte
 
 const CHUNK = 500;
 
-/** Appends rows to the event log; call it inside the transaction of the change it records. */
+/**
+ * Appends rows to the event log; call it inside the transaction of the change it records,
+ * which holds the event's row lock (lockEvent).
+ *
+ * Each row gets the next number of its event's log sequence (`seq`): the event's `logSeq` is
+ * raised by the rows' count and the rows take the numbers it passed over, all in this
+ * transaction. The event's row stays locked until COMMIT, so the next writer numbers after
+ * these only once they are committed: per event, seq runs 1, 2, 3 … with no gap, in commit
+ * order — on a cluster too, where ids have gaps and commit out of id order (a conflicting
+ * write on another node fails at COMMIT and is retried). The feed follows seq, not id.
+ *
+ * Nothing is read back: the numbers pass through a session variable, so the statements also
+ * go as they are through a deferred writer (lib/db/sql.ts), in the batch's one round trip.
+ */
 export async function appendLogs(tx: Pick<Sql, "$executeRawUnsafe">, rows: LogRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const values = valuesList(
-      rows.slice(i, i + CHUNK).map((r) => [r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ? 1 : 0, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.held ?? 0, r.at]),
-    );
-    await tx.$executeRawUnsafe(`INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, held, createdAt) VALUES ${values}`);
+  const byEvent = new Map<number, LogRow[]>();
+  for (const r of rows) {
+    if (!Number.isSafeInteger(r.eventId)) throw new Error(`Not an event id: ${r.eventId}`);
+    const list = byEvent.get(r.eventId);
+    if (list) list.push(r);
+    else byEvent.set(r.eventId, [r]);
+  }
+  for (const [eventId, list] of byEvent) {
+    // An event that is not there leaves @log_seq NULL, and the INSERT fails (seq is NOT NULL).
+    await tx.$executeRawUnsafe(`UPDATE Event SET logSeq = logSeq + ${list.length} WHERE id = ${eventId}`);
+    await tx.$executeRawUnsafe(`SET @log_seq = (SELECT logSeq - ${list.length} FROM Event WHERE id = ${eventId})`);
+    for (let i = 0; i < list.length; i += CHUNK) {
+      const values = list
+        .slice(i, i + CHUNK)
+        .map((r, j) => `${valuesList([[r.eventId, r.run, r.kind, r.actor.slice(0, 140), r.vip ? 1 : 0, r.ticketId ?? null, r.lastTicketId ?? r.ticketId ?? null, r.tickets ?? 0, r.message.slice(0, 500), r.released, r.sold, r.available, r.held ?? 0, r.at]]).slice(0, -1)},@log_seq+${i + j + 1})`)
+        .join(",");
+      await tx.$executeRawUnsafe(`INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, held, createdAt, seq) VALUES ${values}`);
+    }
   }
 }
 
 type LogRecord = {
   id: bigint;
+  seq: bigint;
   run: number;
   kind: string;
   actor: string;
@@ -63,6 +90,7 @@ type LogRecord = {
 export function toLogEntry(r: LogRecord): LogEntry {
   return {
     id: r.id.toString(),
+    seq: r.seq.toString(),
     run: r.run,
     kind: r.kind as LogKind,
     actor: r.actor,

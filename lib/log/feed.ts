@@ -3,7 +3,7 @@ import { isDbUnavailable } from "@/lib/contracts/errors";
 import type { LogEntry } from "@/lib/contracts/log";
 import { logger } from "@/lib/platform/logger";
 import { singleton } from "@/lib/platform/singleton";
-import { countBetween, lastLogId, logsAfter, recentLogs } from "./read";
+import { lastLogSeq, logsAfter, recentLogs } from "./read";
 import { sseComment, sseMessage } from "./sse";
 
 // Live updates read the event log (the outbox), so any app instance can serve any page.
@@ -12,6 +12,9 @@ import { sseComment, sseMessage } from "./sse";
 // second costs each browser ≤ 10 messages a second, and thousands of browsers cost the
 // database nothing more. What a message says about the event (its view, and the change since
 // the last one) comes from the layer above through `source`: the log knows rows and cursors.
+// Every cursor here — the feed's, a stream's, a message's SSE `id:`, Last-Event-ID — is the
+// event's log sequence number (EventLog.seq: 1, 2, 3 … in commit order), never a row id: ids
+// have gaps and commit out of order on a cluster, and a cursor of ids would skip a late row.
 
 export type FeedSource<V> = {
   load: () => Promise<V>;
@@ -30,11 +33,9 @@ const MAX_ROWS = 200;
 const ROWS_PER_UPDATE = 10;
 const RING = 200;
 const SNAPSHOT_LOGS = 50;
-/** A resuming browser is told how many rows it missed, counted up to this many (a forged id costs no full count). */
-const SKIPPED_CAP = 100_000;
 const HEARTBEAT_MS = 15_000;
 
-/** Where a stream stands: the view and log cursor of the last update it was sent, and how many log rows the feed had read by then. */
+/** Where a stream stands: the view and log cursor (a sequence number) of the last update it was sent, and how many log rows the feed had read by then. */
 export type Base<V> = { view: V; cursor: bigint; seen: number };
 
 /** A stream's first frame, and where it leaves the stream (what its next update is built from). */
@@ -44,6 +45,7 @@ export type Opening<V> = { frame: Uint8Array; base: Base<V> | undefined };
 const SLICE = 500;
 
 export class EventFeed<V> {
+  /** The sequence number of the newest log row the feed has read. */
   cursor = 0n;
   private view: V | undefined;
   /** Log rows read since the feed began, counted (also those an update left out): what a stream missed is the difference. */
@@ -57,7 +59,7 @@ export class EventFeed<V> {
   private queuedAt = 0;
   private frames = new Map<Base<V>, Uint8Array>();
   private pumping = false;
-  /** The newest log rows, oldest first: the snapshot's log, and what a resuming browser missed. */
+  /** The newest log rows, oldest first (consecutive sequence numbers up to the cursor): the snapshot's log, and what a resuming browser missed. */
   private ring: LogEntry[] = [];
   private snapshot: Uint8Array | undefined;
   private readonly clients = new Set<FeedClient>();
@@ -77,7 +79,7 @@ export class EventFeed<V> {
     private readonly onEmpty: () => void,
   ) {
     this.ready = (async () => {
-      const cursor = await lastLogId(eventId);
+      const cursor = await lastLogSeq(eventId);
       const [view, logs] = await Promise.all([source.load(), recentLogs(eventId, RING, cursor)]);
       this.cursor = cursor;
       this.view = view;
@@ -127,18 +129,19 @@ export class EventFeed<V> {
   }
 
   /**
-   * For a browser resuming after row `from`: the event and the rows it missed (the newest the
-   * feed holds, with a count of older ones left out), and where it leaves the stream: where the
-   * feed stood when the frame was built, whatever it reads while the count is made. Null for a
-   * cursor that is not one of ours (send a snapshot).
+   * For a browser resuming after sequence number `from`: the event and the rows it missed (the
+   * newest the feed holds, with a count of older ones left out), and where it leaves the
+   * stream: where the feed stood when the frame was built. Null for a cursor that is not one of
+   * ours (send a snapshot).
    */
-  async resumeFrame(from: bigint): Promise<Opening<V> | null> {
+  resumeFrame(from: bigint): Opening<V> | null {
     if (from > this.cursor || from <= 0n) return null;
     const base = this.current;
     const cursor = this.cursor;
-    const logs = this.ring.filter((e) => BigInt(e.id) > from);
-    const oldestHeld = this.ring[0] ? BigInt(this.ring[0].id) : cursor + 1n;
-    const skipped = from < oldestHeld - 1n && this.ring.length >= RING ? await countBetween(this.eventId, from, oldestHeld - 1n, SKIPPED_CAP) : 0;
+    const logs = this.ring.filter((e) => BigInt(e.seq) > from);
+    const oldestHeld = this.ring[0] ? BigInt(this.ring[0].seq) : cursor + 1n;
+    // Sequence numbers have no gaps: the rows older than the ring that the browser missed are exactly those between.
+    const skipped = from < oldestHeld - 1n && this.ring.length >= RING ? Number(oldestHeld - 1n - from) : 0;
     const view = base?.view ?? this.view;
     return { frame: sseMessage("update", cursor, { event: view, logs, skipped, at: logs.at(-1)?.at ?? new Date().toISOString() }), base };
   }
@@ -206,7 +209,7 @@ export class EventFeed<V> {
   private frameFrom(base: Base<V>, current: Base<V>): Uint8Array {
     let frame = this.frames.get(base);
     if (!frame) {
-      const since = this.ring.filter((e) => BigInt(e.id) > base.cursor);
+      const since = this.ring.filter((e) => BigInt(e.seq) > base.cursor);
       const logs = since.slice(-ROWS_PER_UPDATE);
       const skipped = current.seen - base.seen - logs.length;
       const at = logs.at(-1)?.at ?? new Date(this.queuedAt).toISOString();
@@ -226,7 +229,7 @@ export class EventFeed<V> {
       if (sent) {
         const view = await this.source.load();
         this.view = view;
-        this.cursor = batch.lastId;
+        this.cursor = batch.lastSeq;
         this.seen += batch.skipped + batch.entries.length;
         this.ring = [...this.ring, ...batch.entries].slice(-RING);
         this.snapshot = undefined;

@@ -14,7 +14,7 @@ export function sseRetry(ms: number): Uint8Array {
   return Buffer.from(`retry: ${ms}\n\n`);
 }
 
-/** Last-Event-ID as a log cursor, or null when absent or not one of ours. */
+/** Last-Event-ID as a log cursor (the event's log sequence number), or null when absent or not one of ours. */
 export function parseLastEventId(value: string | null): bigint | null {
   if (!value || !/^\d{1,19}$/.test(value.trim())) return null;
   return BigInt(value.trim());

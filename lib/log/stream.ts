@@ -28,7 +28,7 @@ async function openFeed<V>(eventId: number, source: FeedSource<V>, lastEventId: 
   }
   const feed = await feedOf(eventId, source); // an unknown event is a 404 here, before any stream opens
   const resumeFrom = parseLastEventId(lastEventId);
-  return { feed, first: (resumeFrom !== null && (await feed.resumeFrame(resumeFrom))) || feed.opening() };
+  return { feed, first: (resumeFrom !== null && feed.resumeFrame(resumeFrom)) || feed.opening() };
 }
 
 const HEADERS = {

@@ -18,16 +18,17 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 try {
   await t.sql.query("INSERT INTO Event (name, totalTickets, maxTicketCapacity, ticketReleaseRate, customerRetrievalRate, run, status) VALUES ('Logs', 1000000, 1000, 10, 10, 4, 'STOPPED')");
   const kinds = ["RELEASED", "SOLD", "SOLD", "RELEASED", "WAITING", "POOL_FULL", "SOLD", "RELEASED"];
-  const seed = kinds.map((k, i) => `(1, ${1 + (i % 4)}, '${k}', 'Customer ${i}', ${i % 3 === 0 ? 1 : 0}, 0, 'Customer ${i} ${k.toLowerCase()} a few tickets', 0, 0, 0, NOW(3))`).join(",");
-  await t.sql.query(`INSERT INTO EventLog (eventId, run, kind, actor, vip, tickets, message, released, sold, available, createdAt) VALUES ${seed}`);
+  const seed = kinds.map((k, i) => `(1, ${i + 1}, ${1 + (i % 4)}, '${k}', 'Customer ${i}', ${i % 3 === 0 ? 1 : 0}, 0, 'Customer ${i} ${k.toLowerCase()} a few tickets', 0, 0, 0, NOW(3))`).join(",");
+  await t.sql.query(`INSERT INTO EventLog (eventId, seq, run, kind, actor, vip, tickets, message, released, sold, available, createdAt) VALUES ${seed}`);
   const began = Date.now();
   for (let n = kinds.length; n < rows; n *= 2) {
     await t.sql.query(
-      `INSERT INTO EventLog (eventId, run, kind, actor, vip, tickets, message, released, sold, available, createdAt)
-       SELECT eventId, 1 + (id % 4), kind, CONCAT('Customer ', id % 500), vip, tickets, CONCAT('Customer ', id % 500, ' row ', id), released, sold, available, createdAt FROM EventLog LIMIT ${Math.min(n, rows - n)}`,
+      // The log holds seq 1 … n here: the copies take numbers above n (one number per row of the event).
+      `INSERT INTO EventLog (eventId, seq, run, kind, actor, vip, tickets, message, released, sold, available, createdAt)
+       SELECT eventId, seq + ${n}, 1 + (id % 4), kind, CONCAT('Customer ', id % 500), vip, tickets, CONCAT('Customer ', id % 500, ' row ', id), released, sold, available, createdAt FROM EventLog LIMIT ${Math.min(n, rows - n)}`,
     );
   }
-  await t.sql.query("INSERT INTO EventLog (eventId, run, kind, actor, vip, tickets, message, released, sold, available) VALUES (1, 4, 'SOLD_OUT', 'system', 0, 0, 'Sold out', 0, 0, 0)");
+  await t.sql.query("INSERT INTO EventLog (eventId, seq, run, kind, actor, vip, tickets, message, released, sold, available) SELECT 1, MAX(seq) + 1, 4, 'SOLD_OUT', 'system', 0, 0, 'Sold out', 0, 0, 0 FROM EventLog");
   await t.sql.query("ANALYZE TABLE EventLog");
   const [[{ n }]] = (await t.sql.query("SELECT COUNT(*) AS n FROM EventLog")) as unknown as [{ n: number }[]];
   console.log(`log: ${fmt(n)} rows of one event, written in ${((Date.now() - began) / 1000).toFixed(0)} s`);

@@ -193,13 +193,23 @@ test("the stream sends a snapshot, then coalesced updates with ids, and resumes 
   expect(updates.length).toBeLessThanOrEqual(22); // ≤ 10 a second over 2 s, however fast the sale
   const ids = messages.map((m) => BigInt(m.id!));
   expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Ids are the event's log sequence (1, 2, 3 … with no gaps): an update carries the newest rows
+  // since the message before it and counts the rest, and ends at its own id.
+  for (let k = 1; k < messages.length; k++) {
+    if (messages[k].event !== "update") continue;
+    const { logs, skipped } = messages[k].data as { logs: { seq: string }[]; skipped: number };
+    expect(logs.length + skipped).toBe(Number(ids[k] - ids[k - 1]));
+    for (const l of logs) expect(BigInt(l.seq) > ids[k - 1] && BigInt(l.seq) <= ids[k]).toBe(true);
+    if (logs.length > 0) expect(BigInt(logs.at(-1)!.seq)).toBe(ids[k]);
+  }
   const sold = updates.map((m) => m.data.event.sold as number);
   expect(sold[sold.length - 1]).toBeGreaterThan(sold[0]);
 
   const resumed = await readStream(`/api/events/${ev.id}/stream`, 800, { "last-event-id": messages[1].id! });
   expect(resumed[0].event).toBe("update");
   expect(resumed[0].data.logs.length + resumed[0].data.skipped).toBeGreaterThan(0);
-  expect(BigInt(resumed[0].data.logs[0]?.id ?? "0")).toBeGreaterThan(BigInt(messages[1].id!));
+  expect(BigInt(resumed[0].data.logs[0]?.seq ?? "0")).toBeGreaterThan(BigInt(messages[1].id!));
+  expect(resumed[0].data.logs.length + resumed[0].data.skipped).toBe(Number(BigInt(resumed[0].id!) - BigInt(messages[1].id!)));
   await request.post(`/api/events/${ev.id}/stop`, { data: {} });
 });
 

@@ -14,7 +14,7 @@ const BASE_PORT = Number(process.env.E2E_PORT ?? 3107) + 40;
 const RELEASE_RATE = 60;
 const RETRIEVAL_RATE = 25;
 
-type Msg = { event: string; id: bigint; data: { logs?: { id: string; kind: string }[]; skipped?: number } };
+type Msg = { event: string; id: bigint; data: { logs?: { id: string; seq: string; kind: string }[]; skipped?: number } };
 
 /** Reads a live stream until aborted; every message with its id. */
 function listen(url: string, signal: AbortSignal): { messages: Msg[]; done: Promise<void> } {
@@ -186,19 +186,21 @@ test("three instances: buyers on all, controls anywhere, kill -9 of the driver, 
 
     // Gap-free streams on the survivors: each update accounts for every log row since the
     // one before it (rows it carries plus rows it counts as skipped), through the failover.
+    // SSE ids are the event's log sequence (EventLog.seq, 1, 2, 3 … per event), not row ids.
     for (const w of watchers) {
       const updates = w.messages.filter((m) => m.event === "snapshot" || m.event === "update");
       expect(updates[0].event).toBe("snapshot");
       for (let k = 1; k < updates.length; k++) {
         const [from, to] = [updates[k - 1].id, updates[k].id];
         expect(to).toBeGreaterThanOrEqual(from);
-        const [[row]] = (await sql.query("SELECT COUNT(*) AS n, MIN(id) AS first FROM EventLog WHERE eventId = ? AND id > ? AND id <= ?", [id, from, to])) as [{ n: number }[], unknown];
+        const [[row]] = (await sql.query("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND seq > ? AND seq <= ?", [id, from, to])) as [{ n: number }[], unknown];
         const carried = updates[k].data.logs ?? [];
         expect(carried.length + (updates[k].data.skipped ?? 0)).toBe(Number(row.n));
-        for (const l of carried) expect(BigInt(l.id) > from && BigInt(l.id) <= to).toBe(true);
+        expect(Number(row.n)).toBe(Number(to - from)); // the sequence has no gaps
+        for (const l of carried) expect(BigInt(l.seq) > from && BigInt(l.seq) <= to).toBe(true);
       }
-      const [[last]] = (await sql.query("SELECT MAX(id) AS id FROM EventLog WHERE eventId = ?", [id])) as [{ id: number }[], unknown];
-      expect(updates.at(-1)!.id).toBe(BigInt(last.id));
+      const [[last]] = (await sql.query("SELECT MAX(seq) AS seq FROM EventLog WHERE eventId = ?", [id])) as [{ seq: number }[], unknown];
+      expect(updates.at(-1)!.id).toBe(BigInt(last.seq));
     }
   } finally {
     selling = false;

@@ -139,7 +139,7 @@ describe("the audit of a tampered database", () => {
   it("catches a sale logged twice", async () => {
     const fails = await tampered(async () => {
       const [r] = await t.sql.query(
-        "INSERT INTO EventLog (eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt) SELECT eventId, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt FROM EventLog WHERE eventId = ? AND kind = 'SOLD' ORDER BY id LIMIT 1",
+        "INSERT INTO EventLog (eventId, seq, run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt) SELECT eventId, (SELECT MAX(seq) + 1 FROM EventLog l WHERE l.eventId = EventLog.eventId), run, kind, actor, vip, ticketId, lastTicketId, tickets, message, released, sold, available, createdAt FROM EventLog WHERE eventId = ? AND kind = 'SOLD' ORDER BY id LIMIT 1",
         [honest],
       );
       const copy = (r as { insertId: number }).insertId;

@@ -124,7 +124,7 @@ describe("twenty kill -9s of the driving process in one sale", () => {
       assert.equal(Number((rows as { n: number }[])[0].n), a.tickets, `purchase ${a.purchaseId} holds the tickets its answer named`);
     }
     // Each process that took the sale up is in the log (the first and the finisher included), in order.
-    const [resumed] = await t.sql.query("SELECT actor, message FROM EventLog WHERE eventId = ? AND kind = 'RESUMED' ORDER BY id", [id]);
+    const [resumed] = await t.sql.query("SELECT actor, message FROM EventLog WHERE eventId = ? AND kind = 'RESUMED' ORDER BY seq", [id]);
     assert.deepEqual(
       (resumed as { message: string }[]).map((r) => r.message),
       [...Array.from({ length: KILLS }, (_, k) => `crash-${k} took over the run`), "finisher took over the run"],

@@ -72,7 +72,7 @@ describe("several instances, one driver per event", () => {
       await waitFor("the sale to finish", async () => (await eventStatus(t.sql, id)).status === "SOLD_OUT", 60_000);
       const final = await assertPoolInvariants(t.sql, id);
       assert.deepEqual(final, { released: 2_400, sold: 2_400, available: 0, status: "SOLD_OUT" });
-      const [resumed] = await t.sql.query("SELECT actor, message FROM EventLog WHERE eventId = ? AND kind = 'RESUMED' ORDER BY id", [id]);
+      const [resumed] = await t.sql.query("SELECT actor, message FROM EventLog WHERE eventId = ? AND kind = 'RESUMED' ORDER BY seq", [id]);
       assert.deepEqual((resumed as { message: string }[]).map((r) => r.message), [`${first} took over the run`, `${second} took over the run`]);
       for (const [, p] of instances) assert.equal(await p.exited, 0);
       const standby = [...instances.entries()].find(([name]) => name !== second)![1];

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import mysql from "mysql2/promise";
 import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
 import { waitFor } from "../helpers/invariants";
 
@@ -12,20 +13,26 @@ let t: TestDatabase;
 let feedOf: typeof import("../../lib/log/feed").feedOf;
 let logsCommitted: typeof import("../../lib/log/feed").logsCommitted;
 let closeDb: () => Promise<void>;
+let appendLogs: typeof import("../../lib/log/append").appendLogs;
+let writer: mysql.Connection;
 
 before(async () => {
   t = await createTestDatabase("feedmerge");
   useDatabase(t.url);
   ({ feedOf, logsCommitted } = await import("../../lib/log/feed"));
   closeDb = (await import("../../lib/db/client")).closeDb;
+  ({ appendLogs } = await import("../../lib/log/append"));
+  writer = await mysql.createConnection({ uri: t.url, multipleStatements: true });
 });
 
 after(async () => {
+  await writer.end();
   await closeDb();
   await t.drop();
 });
 
-type Frame = { id: bigint; event: { n: number } | { changed: number }; logs: { id: string }[]; skipped: number };
+// A frame's `id` is its SSE id: the event's log sequence number (EventLog.seq) it stands at.
+type Frame = { id: bigint; event: { n: number } | { changed: number }; logs: { id: string; seq: string }[]; skipped: number };
 
 function parse(frame: Uint8Array): Frame | null {
   const text = Buffer.from(frame).toString("utf8");
@@ -35,9 +42,15 @@ function parse(frame: Uint8Array): Frame | null {
   return { id, ...data };
 }
 
+/**
+ * Rows written as the app's batches write them: appendLogs' statements, queued like a deferred
+ * writer's (lib/db/sql.ts), go in one round trip in a transaction that holds the event's lock.
+ */
 async function addRows(eventId: number, count: number): Promise<void> {
-  const values = Array.from({ length: count }, (_, i) => `(${eventId}, 1, 'CONFIG', 'test', 'row ${i}', 0, 0, 0, NOW(3))`).join(",");
-  await t.sql.query(`INSERT INTO EventLog (eventId, run, kind, actor, message, released, sold, available, createdAt) VALUES ${values}`);
+  const statements: string[] = [];
+  const rows = Array.from({ length: count }, (_, i) => ({ eventId, run: 1, kind: "CONFIG" as const, actor: "test", message: `row ${i}`, released: 0, sold: 0, available: 0, at: new Date() }));
+  await appendLogs({ $executeRawUnsafe: async (q: string) => statements.push(q) }, rows);
+  await writer.query(["BEGIN", `SELECT id FROM Event WHERE id = ${eventId} FOR UPDATE`, ...statements, "COMMIT"].join(";\n"));
 }
 
 describe("an update that comes while another is going out", () => {
@@ -75,7 +88,7 @@ describe("an update that comes while another is going out", () => {
       await more;
       await new Promise((r) => setTimeout(r, 2_000));
 
-      const [[last]] = (await t.sql.query("SELECT MAX(id) AS id, COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [eventId, start])) as unknown as [[{ id: number; n: number }]];
+      const [[last]] = (await t.sql.query("SELECT MAX(seq) AS seq, COUNT(*) AS n FROM EventLog WHERE eventId = ? AND seq > ?", [eventId, start])) as unknown as [[{ seq: number; n: number }]];
       const counts = received.map((frames) => frames.length);
       for (const frames of received) {
         assert.ok(frames.length > 0);
@@ -83,11 +96,11 @@ describe("an update that comes while another is going out", () => {
         let accounted = 0;
         for (const f of frames) {
           assert.ok(f.id > cursor, "each update moves the stream forward");
-          for (const l of f.logs) assert.ok(BigInt(l.id) > cursor && BigInt(l.id) <= f.id, "a frame carries only rows since where the stream stood");
+          for (const l of f.logs) assert.ok(BigInt(l.seq) > cursor && BigInt(l.seq) <= f.id, "a frame carries only rows since where the stream stood");
           accounted += f.logs.length + f.skipped;
           cursor = f.id;
         }
-        assert.equal(cursor, BigInt(last.id), "every stream ends at the newest row");
+        assert.equal(cursor, BigInt(last.seq), "every stream ends at the newest row");
         assert.equal(accounted, Number(last.n), "every row is carried or counted once");
         assert.deepEqual(frames.at(-1)!.event, { changed: n }, "every stream ends with the final view");
       }
@@ -124,7 +137,7 @@ describe("rows committed in this process while a new feed makes its first read",
       await waitFor("an update with the 2 new rows", async () => frames.reduce((a, f) => a + f.logs.length, 0) >= 2, 5_000, 20);
       const accounted = frames.reduce((a, f) => a + f.logs.length + f.skipped, 0);
       assert.equal(accounted, 2, `frames: ${JSON.stringify(frames.map((f) => ({ id: String(f.id), rows: f.logs.length, skipped: f.skipped })))}`);
-      for (const f of frames) for (const l of f.logs) assert.ok(BigInt(l.id) > start);
+      for (const f of frames) for (const l of f.logs) assert.ok(BigInt(l.seq) > start);
     } finally {
       detach();
     }
@@ -135,15 +148,15 @@ describe("a stream that resumes while the feed moves on", () => {
   it("gets its next update from where its resume frame left it, not from where the feed stood when it was added", async () => {
     const [created] = await t.sql.query("INSERT INTO Event (name, totalTickets, maxTicketCapacity, ticketReleaseRate, customerRetrievalRate) VALUES ('Feed resume', 10, 10, 1, 1)");
     const eventId = (created as { insertId: number }).insertId;
-    await addRows(eventId, 300); // more than the feed holds: the resume frame counts what it lacks, in a query of its own
+    await addRows(eventId, 300); // more than the feed holds: the resume frame counts what it lacks (from the sequence numbers)
     const feed = await feedOf(eventId, { load: async () => ({ n: 1 }), diff: () => ({}) });
     const keep: Frame[] = [];
     const detachKeeper = feed.add({ offer: (f) => void (parse(f) && keep.push(parse(f)!)), close: () => undefined }); // keeps the feed open
-    const [[{ id: from }]] = (await t.sql.query("SELECT MIN(id) + 10 AS id FROM EventLog WHERE eventId = ?", [eventId])) as unknown as [[{ id: number }]];
-    const opening = await feed.resumeFrame(BigInt(from));
+    const [[{ seq: from }]] = (await t.sql.query("SELECT MIN(seq) + 10 AS seq FROM EventLog WHERE eventId = ?", [eventId])) as unknown as [[{ seq: number }]];
+    const opening = feed.resumeFrame(BigInt(from));
     assert.ok(opening);
     const resumed = parse(opening.frame)!;
-    // While the stream was being opened (the count, the socket), the feed read 5 more rows.
+    // While the stream was being opened (the socket), the feed read 5 more rows.
     await addRows(eventId, 5);
     logsCommitted(eventId);
     await waitFor("the feed to read them", async () => feed.cursor > resumed.id, 5_000, 10);
@@ -153,7 +166,7 @@ describe("a stream that resumes while the feed moves on", () => {
       await addRows(eventId, 2);
       logsCommitted(eventId);
       await waitFor("an update", async () => frames.length > 0 && frames.at(-1)!.id === feed.cursor, 5_000, 10);
-      const [[{ n }]] = (await t.sql.query("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [eventId, from])) as unknown as [[{ n: number }]];
+      const [[{ n }]] = (await t.sql.query("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND seq > ?", [eventId, from])) as unknown as [[{ n: number }]];
       const accounted = resumed.logs.length + resumed.skipped + frames.reduce((a, f) => a + f.logs.length + f.skipped, 0);
       assert.equal(accounted, Number(n), "the resume frame and the updates after it account for every row since the stream's Last-Event-ID");
     } finally {

@@ -64,7 +64,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 describe("exports", () => {
   it("streams every ticket, row for row, in json, ndjson and csv, with a file name", async () => {
-    const db = await rows<{ id: number; run: number; vendorId: number; vendor: string; releasedAt: Date; purchaseId: string | null; buyer: string | null; vip: number | null; soldAt: Date | null }>(
+    const db = await rows<{ id: number; seq: number; run: number; vendorId: number; vendor: string; releasedAt: Date; purchaseId: string | null; buyer: string | null; vip: number | null; soldAt: Date | null }>(
       `SELECT t.id, t.run, t.vendorId, v.name AS vendor, t.releasedAt, p.publicId AS purchaseId, t.buyer, p.vip, t.soldAt
          FROM Ticket t JOIN Vendor v ON v.id = t.vendorId LEFT JOIN Purchase p ON p.id = t.purchaseId WHERE t.eventId = ? ORDER BY t.run, t.releasedAt, t.id`,
       [soldOut],
@@ -107,7 +107,7 @@ describe("exports", () => {
   });
 
   it("streams the log as ndjson, row for row", async () => {
-    const db = await rows<{ id: number; run: number; kind: string; actor: string; vip: number; ticketId: number | null; lastTicketId: number | null; tickets: number; message: string; released: number; sold: number; available: number; createdAt: Date }>(
+    const db = await rows<{ id: number; seq: number; run: number; kind: string; actor: string; vip: number; ticketId: number | null; lastTicketId: number | null; tickets: number; message: string; released: number; sold: number; available: number; createdAt: Date }>(
       "SELECT * FROM EventLog WHERE eventId = ? ORDER BY id",
       [soldOut],
     );
@@ -115,7 +115,7 @@ describe("exports", () => {
     const str = (v: number | null) => (v === null ? null : String(v));
     assert.deepEqual(
       got,
-      db.map((r) => ({ id: String(r.id), run: r.run, kind: r.kind, actor: r.actor, vip: Boolean(r.vip), ticketId: str(r.ticketId), lastTicketId: str(r.lastTicketId), tickets: r.tickets, message: r.message, released: r.released, sold: r.sold, available: r.available, at: iso(r.createdAt) })),
+      db.map((r) => ({ id: String(r.id), seq: String(r.seq), run: r.run, kind: r.kind, actor: r.actor, vip: Boolean(r.vip), ticketId: str(r.ticketId), lastTicketId: str(r.lastTicketId), tickets: r.tickets, message: r.message, released: r.released, sold: r.sold, available: r.available, at: iso(r.createdAt) })),
     );
   });
 
@@ -210,16 +210,17 @@ describe("log pages", () => {
   it("finds rare matches among many rows in short requests, each looking at a bounded stretch of the log", async () => {
     const id = await event({ name: "Long log" });
     await t.sql.query(
-      `INSERT INTO EventLog (eventId, run, kind, actor, message, released, sold, available)
-       SELECT ?, 1, 'RELEASED', 'Vendor 1', IF(n IN (7, 25000, 49000), CONCAT('the needle ', n), CONCAT('hay ', n)), 0, 0, 0
+      `INSERT INTO EventLog (eventId, seq, run, kind, actor, message, released, sold, available)
+       SELECT ?, (SELECT logSeq FROM Event WHERE id = ?) + n + 1, 1, 'RELEASED', 'Vendor 1', IF(n IN (7, 25000, 49000), CONCAT('the needle ', n), CONCAT('hay ', n)), 0, 0, 0
          FROM (SELECT a.i * 10000 + b.i * 1000 + c.i * 100 + d.i * 10 + e.i AS n FROM
            (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4) a,
            (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b,
            (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) c,
            (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) d,
            (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) e) numbers`,
-      [id],
+      [id, id],
     );
+    await t.sql.query("UPDATE Event SET logSeq = logSeq + 50000 WHERE id = ?", [id]);
     const needles = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND message LIKE 'the needle%' ORDER BY id DESC", [id]);
     assert.equal(needles.length, 3);
     for (const order of ["desc", "asc"] as const) {

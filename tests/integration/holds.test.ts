@@ -111,7 +111,7 @@ describe("checkout holds", () => {
     assert.equal(Number(sold.n), 2);
     await assertPoolInvariants(t.sql, id);
     await auditOk(id);
-    const kinds = (await t.sql.query("SELECT kind FROM EventLog WHERE eventId = ? AND kind IN ('HELD', 'CONFIRMED') ORDER BY id", [id]))[0] as { kind: string }[];
+    const kinds = (await t.sql.query("SELECT kind FROM EventLog WHERE eventId = ? AND kind IN ('HELD', 'CONFIRMED') ORDER BY seq", [id]))[0] as { kind: string }[];
     assert.deepEqual([...new Set(kinds.map((k) => k.kind))], ["HELD", "CONFIRMED"]);
   });
 
@@ -137,7 +137,7 @@ describe("checkout holds", () => {
     await assertPoolInvariants(t.sql, id);
     await auditOk(id);
     // Traceable step by step: held by one buyer, returned, then sold to another.
-    const [trail] = await t.sql.query("SELECT kind, actor FROM EventLog WHERE eventId = ? AND ? BETWEEN ticketId AND lastTicketId AND kind IN ('RELEASED', 'HELD', 'RETURNED', 'SOLD', 'CONFIRMED') ORDER BY id", [id, a.ticketIds[0]]);
+    const [trail] = await t.sql.query("SELECT kind, actor FROM EventLog WHERE eventId = ? AND ? BETWEEN ticketId AND lastTicketId AND kind IN ('RELEASED', 'HELD', 'RETURNED', 'SOLD', 'CONFIRMED') ORDER BY seq", [id, a.ticketIds[0]]);
     assert.deepEqual(trail, [{ kind: "RELEASED", actor: "Vendor 1" }, { kind: "HELD", actor: "Holder" }, { kind: "RETURNED", actor: "Holder" }, { kind: "SOLD", actor: "VIP" }]);
     await control.stopEvent(id);
   });

@@ -55,7 +55,7 @@ describe("the schema and the generated client agree", () => {
     assert.equal(vendor.state, "PAUSED");
     const now = new Date();
     const ticket = await db.ticket.create({ data: { eventId: ev.id, run: 1, vendorId: vendor.id, releasedAt: now, customerId: customer.id, buyer: "C", soldAt: now } });
-    const log = await db.eventLog.create({ data: { eventId: ev.id, run: 1, kind: "SOLD", actor: "C", vip: true, ticketId: ticket.id, message: "m", released: 1, sold: 1, available: 0 } });
+    const log = await db.eventLog.create({ data: { eventId: ev.id, seq: 1n, run: 1, kind: "SOLD", actor: "C", vip: true, ticketId: ticket.id, message: "m", released: 1, sold: 1, available: 0 } });
     await db.event.update({ where: { id: ev.id }, data: { status: "RUNNING", released: 1, sold: 1 } });
     const back = await db.event.findUniqueOrThrow({ where: { id: ev.id }, include: { vendors: true, customers: true } });
     assert.equal(back.status, "RUNNING");

@@ -23,7 +23,7 @@ const RECYCLE_MS = 20_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Answer = { status: number; purchaseId?: string; ticketIds?: (string | number)[]; code?: string; by?: string | null; replayed?: boolean; at?: number };
-type ViewerLog = { ids: string[]; skipped: number; first: bigint | null; last: bigint | null; snapshotsAfterFirst: number; connects: number; frames: Frame[] };
+type ViewerLog = { seqs: string[]; skipped: number; first: bigint | null; last: bigint | null; snapshotsAfterFirst: number; connects: number; frames: Frame[] };
 /** One update as a viewer took it: the range it claims, (from, to], and what it brought (for a mismatch's report). */
 type Frame = { conn: number; from: bigint; to: bigint; rows: number; skipped: number; resumed: boolean };
 
@@ -126,7 +126,7 @@ describe("a sale on a serverless platform", () => {
       }
     };
 
-    // 20 viewers: each frame's rows collected; a cut stream is resumed from its last id.
+    // 20 viewers: each frame's rows collected; a cut stream is resumed from its last id (SSE ids are the event's log sequence, EventLog.seq).
     const viewers: ViewerLog[] = [];
     const viewer = async (log: ViewerLog) => {
       while (!stop) {
@@ -152,12 +152,12 @@ describe("a sale on a serverless platform", () => {
                 const frameId = /^id: (.*)$/m.exec(frame)?.[1];
                 const data = /^data: (.*)$/m.exec(frame)?.[1];
                 if (!event || !frameId || !data) continue;
-                const payload = JSON.parse(data) as { logs?: { id: string }[]; skipped?: number };
+                const payload = JSON.parse(data) as { logs?: { seq: string }[]; skipped?: number };
                 if (event === "snapshot") {
                   if (log.first === null) log.first = BigInt(frameId);
                   else log.snapshotsAfterFirst++;
                 } else if (event === "update" && log.first !== null) {
-                  for (const row of payload.logs ?? []) log.ids.push(row.id);
+                  for (const row of payload.logs ?? []) log.seqs.push(row.seq);
                   log.skipped += payload.skipped ?? 0;
                   log.frames.push({ conn: log.connects, from: log.last!, to: BigInt(frameId), rows: payload.logs?.length ?? 0, skipped: payload.skipped ?? 0, resumed: firstFrame });
                 }
@@ -188,7 +188,7 @@ describe("a sale on a serverless platform", () => {
 
     const buyers = Array.from({ length: 50 }, (_, b) => buyer(b));
     for (let v = 0; v < 20; v++) {
-      const log: ViewerLog = { ids: [], skipped: 0, first: null, last: null, snapshotsAfterFirst: 0, connects: 0, frames: [] };
+      const log: ViewerLog = { seqs: [], skipped: 0, first: null, last: null, snapshotsAfterFirst: 0, connects: 0, frames: [] };
       viewers.push(log);
     }
     const watching = viewers.map((log) => viewer(log));
@@ -245,22 +245,22 @@ describe("a sale on a serverless platform", () => {
 
     // Every viewer accounted for every log row exactly once across its reconnects: each row it
     // was sent came once, and with the rows updates counted as skipped they are all the rows.
-    const [logRows] = await t.sql.query("SELECT id FROM EventLog WHERE eventId = ? ORDER BY id", [id]);
-    const allIds = (logRows as { id: number }[]).map((r) => BigInt(r.id));
+    const [logRows] = await t.sql.query("SELECT seq FROM EventLog WHERE eventId = ? ORDER BY seq", [id]);
+    const allSeqs = (logRows as { seq: number }[]).map((r) => BigInt(r.seq));
     for (const [v, log] of viewers.entries()) {
       assert.ok(log.first !== null && log.last !== null, `viewer ${v} got a snapshot`);
-      assert.equal(new Set(log.ids).size, log.ids.length, `viewer ${v} was sent a row twice`);
+      assert.equal(new Set(log.seqs).size, log.seqs.length, `viewer ${v} was sent a row twice`);
       assert.equal(log.snapshotsAfterFirst, 0, `viewer ${v} was not resumed from its Last-Event-ID once`);
-      const between = allIds.filter((x) => x > log.first! && x <= log.last!).length;
-      if (log.ids.length + log.skipped !== between) {
+      const between = allSeqs.filter((x) => x > log.first! && x <= log.last!).length;
+      if (log.seqs.length + log.skipped !== between) {
         // Which updates claimed other than the rows in their range: the report says where to look.
         const off = log.frames
-          .map((f) => ({ ...f, inDb: allIds.filter((x) => x > f.from && x <= f.to).length }))
+          .map((f) => ({ ...f, inDb: allSeqs.filter((x) => x > f.from && x <= f.to).length }))
           .filter((f) => f.rows + f.skipped !== f.inDb)
           .map((f) => `conn ${f.conn}${f.resumed ? " (resume)" : ""} (${f.from}, ${f.to}]: ${f.rows} rows + ${f.skipped} skipped, ${f.inDb} in the log`);
         console.log(`viewer ${v} frames off:\n${off.join("\n")}`);
       }
-      assert.equal(log.ids.length + log.skipped, between, `viewer ${v}: ${log.ids.length} rows + ${log.skipped} skipped, of ${between}`);
+      assert.equal(log.seqs.length + log.skipped, between, `viewer ${v}: ${log.seqs.length} rows + ${log.skipped} skipped, of ${between}`);
       assert.ok(log.connects >= 2, `viewer ${v} reconnected (${log.connects} streams)`);
     }
 

@@ -10,7 +10,7 @@ const event = (o: Partial<EventView> = {}): EventView => ({
   released: 0, sold: 0, available: 0, held: 0, holdSeconds: 600, waiting: { vip: 0, regular: 0 }, maxTicketsPerBuyer: null, driver: null,
   waitStats: { vip: { waiting: 0, served: 0, medianMs: null, p95Ms: null }, regular: { waiting: 0, served: 0, medianMs: null, p95Ms: null } }, vendors: [], customers: [], createdAt: "", updatedAt: "", ...o,
 });
-const log = (id: number, run = 1): LogEntry => ({ id: String(id), run, kind: "SOLD", actor: "C", vip: false, ticketId: String(id), lastTicketId: String(id), tickets: 1, message: `m${id}`, released: id, sold: id, available: 0, at: "2026-01-01T00:00:00Z" });
+const log = (id: number, run = 1, seq = id): LogEntry => ({ id: String(id), seq: String(seq), run, kind: "SOLD", actor: "C", vip: false, ticketId: String(id), lastTicketId: String(id), tickets: 1, message: `m${id}`, released: id, sold: id, available: 0, at: "2026-01-01T00:00:00Z" });
 const ids = (s: ReturnType<typeof initialLiveState>) => s.feed.map((f) => (f.type === "log" ? f.entry.id : `gap:${f.count}`));
 
 describe("the dashboard's live state", () => {
@@ -20,6 +20,13 @@ describe("the dashboard's live state", () => {
     assert.deepEqual(ids(s), ["4", "3", "2", "1"]);
     assert.equal(s.event.sold, 4);
     assert.equal(s.transport, "live");
+  });
+
+  it("follows the log's sequence, not row ids: a row with a lower id that committed later still shows", () => {
+    // On a cluster ids come from each node's own auto-increment: id 7 may commit after id 9.
+    let s = initialLiveState(event(), [log(9, 1, 2), log(4, 1, 1)]);
+    s = liveReducer(s, { type: "update", event: event(), logs: [log(9, 1, 2), log(7, 1, 3)], skipped: 0 });
+    assert.deepEqual(ids(s), ["7", "9", "4"]);
   });
 
   it("marks rows the server left out below the ones it sent, and stays bounded", () => {

@@ -37,8 +37,9 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
       // An update carries only what changed (the actors that moved): merged into what is known.
       const event = applyDelta(state.event, action.event);
       const run = event.run;
-      const newest = newestLogId(state.feed);
-      const fresh = action.logs.filter((e) => e.run === run && (newest === null || BigInt(e.id) > newest));
+      // Rows are known by their place in the event's log (seq, in commit order); ids are not in that order on a cluster.
+      const newest = newestLogSeq(state.feed);
+      const fresh = action.logs.filter((e) => e.run === run && (newest === null || BigInt(e.seq) > newest));
       const added: FeedItem[] = fresh.map(logItem).reverse();
       if (action.skipped > 0) {
         // The rows the server left out are older than the ones it sent: the gap goes below them.
@@ -76,8 +77,8 @@ function feedFromNewestFirst(logs: LogEntry[], run: number): FeedItem[] {
     .map(logItem);
 }
 
-function newestLogId(feed: FeedItem[]): bigint | null {
-  for (const item of feed) if (item.type === "log") return BigInt(item.entry.id);
+function newestLogSeq(feed: FeedItem[]): bigint | null {
+  for (const item of feed) if (item.type === "log") return BigInt(item.entry.seq);
   return null;
 }
 

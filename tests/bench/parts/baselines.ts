@@ -21,11 +21,11 @@ export async function naiveSale(tickets = 10_000, workers = 8): Promise<number> 
       Array.from({ length: workers }, async () => {
         while (next++ < tickets) {
           await db().$transaction(async (tx) => {
-            const [ev] = await tx.$queryRawUnsafe<{ released: number; sold: number; run: number }[]>("SELECT released, sold, run FROM Event WHERE id = ? FOR UPDATE", id);
+            const [ev] = await tx.$queryRawUnsafe<{ released: number; sold: number; run: number; logSeq: bigint }[]>("SELECT released, sold, run, logSeq FROM Event WHERE id = ? FOR UPDATE", id);
             const purchase = await tx.purchase.create({ data: { publicId: `p_naive${ev.released}`, eventId: id, run: ev.run, customerId: customer.id, buyer: customer.name, quantity: 1, source: "SIMULATION", status: "COMPLETED", requestedAt: new Date(), completedAt: new Date(), waitMs: 0 } });
             const ticket = await tx.ticket.create({ data: { eventId: id, run: ev.run, vendorId: vendor.id, releasedAt: new Date(), customerId: customer.id, buyer: customer.name, purchaseId: purchase.id, soldAt: new Date() } });
-            await tx.event.update({ where: { id }, data: { released: ev.released + 1, sold: ev.sold + 1 } });
-            await tx.eventLog.create({ data: { eventId: id, run: ev.run, kind: "SOLD", actor: customer.name, ticketId: ticket.id, lastTicketId: ticket.id, tickets: 1, message: `sold #${ticket.id}`, released: ev.released + 1, sold: ev.sold + 1, available: 0 } });
+            await tx.event.update({ where: { id }, data: { released: ev.released + 1, sold: ev.sold + 1, logSeq: BigInt(ev.logSeq) + 1n } });
+            await tx.eventLog.create({ data: { eventId: id, seq: BigInt(ev.logSeq) + 1n, run: ev.run, kind: "SOLD", actor: customer.name, ticketId: ticket.id, lastTicketId: ticket.id, tickets: 1, message: `sold #${ticket.id}`, released: ev.released + 1, sold: ev.sold + 1, available: 0 } });
           });
         }
       }),
@@ -54,8 +54,8 @@ export async function rawBatchedSale(tickets = 200_000, batch = 10_000): Promise
         const rows = Array.from({ length: Math.min(2_000, batch - i) }, () => [id, 1, 1, now, 1, "Customer", 1, now]);
         await sql.query("INSERT INTO Ticket (eventId, run, vendorId, releasedAt, customerId, buyer, purchaseId, soldAt) VALUES ?", [rows]);
       }
-      await sql.query("INSERT INTO EventLog (eventId, run, kind, actor, tickets, message, released, sold, available) VALUES (?, 1, 'SOLD', 'Customer', ?, 'batch', ?, ?, 0)", [id, batch, done + batch, done + batch]);
-      await sql.query("UPDATE Event SET released = ?, sold = ?, available = 0 WHERE id = ?", [done + batch, done + batch, id]);
+      await sql.query("INSERT INTO EventLog (eventId, seq, run, kind, actor, tickets, message, released, sold, available) VALUES (?, ?, 1, 'SOLD', 'Customer', ?, 'batch', ?, ?, 0)", [id, done / batch + 1, batch, done + batch, done + batch]);
+      await sql.query("UPDATE Event SET released = ?, sold = ?, available = 0, logSeq = ? WHERE id = ?", [done + batch, done + batch, done / batch + 1, id]);
       await sql.commit();
     }
     return Math.round(tickets / ((performance.now() - started) / 1000));
