@@ -56,7 +56,7 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
       [start, micro, eventId, r],
     ),
     readRows<{ name: string; n: number }>(`SELECT actor AS name, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind = 'RELEASED' AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
-    readRows<{ name: string; vip: number; n: number }>(`SELECT actor AS name, MAX(vip) AS vip, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind = 'SOLD' AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
+    readRows<{ name: string; vip: number; n: number }>(`SELECT actor AS name, MAX(vip) AS vip, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind IN ('SOLD', 'CONFIRMED') AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
     // Checkout holds from the log's hold rows: + when held, − when returned or confirmed.
     readRows<Count & { returned: number }>(
       `SELECT ${bucketExpr("createdAt")} AS b, SUM(IF(kind = 'HELD', tickets, -tickets)) AS n, SUM(IF(kind = 'RETURNED', tickets, 0)) AS returned FROM EventLog WHERE eventId = ? AND kind IN ('HELD', 'RETURNED', 'CONFIRMED') AND run = ? GROUP BY b`,

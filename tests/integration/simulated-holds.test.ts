@@ -105,6 +105,7 @@ describe("simulated customers who hold", () => {
     assert.ok(chart.points.some((pt) => pt.held > 0), "the analytics draw held tickets");
     assert.ok(chart.points.some((pt) => pt.returned > 0), "and when abandoned holds returned");
     assert.equal(chart.points[chart.points.length - 1].held, 0);
+    assert.equal(chart.topBuyers.reduce((n, b) => n + b.tickets, 0), total, "top buyers count confirmed holds (every buyer here: 10 customers)");
   });
 
   it("with 0 % abandoned: every hold is confirmed after the time to confirm, none expires", async () => {

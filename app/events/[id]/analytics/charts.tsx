@@ -92,11 +92,12 @@ export function CumulativeChart({ a }: { a: Analytics }) {
   );
 }
 
-/** Where a wave of returned holds begins (a bucket with returns after one without), at most 12: each is where a second rush starts. */
+/** Where a wave of returned holds begins (a bucket with returns after one without), at most 12, leaving out waves under 5 % of the largest bucket of returns: each is where a second rush starts. */
 export function returnWaves(points: Analytics["points"]): number[] {
+  const most = Math.max(0, ...points.map((p) => p.returned ?? 0));
   const starts: number[] = [];
   points.forEach((p, i) => {
-    if ((p.returned ?? 0) > 0 && (i === 0 || (points[i - 1].returned ?? 0) === 0)) starts.push(p.t);
+    if ((p.returned ?? 0) >= Math.max(1, most * 0.05) && (i === 0 || (points[i - 1].returned ?? 0) === 0)) starts.push(p.t);
   });
   return starts.slice(0, 12);
 }
