@@ -14,7 +14,9 @@ export type EventFieldName =
   | "customers"
   | "vipCustomers"
   | "maxTicketsPerBuyer"
-  | "holdSeconds";
+  | "holdSeconds"
+  | "holdAbandonPercent"
+  | "holdConfirmSeconds";
 
 export type EventField = {
   name: EventFieldName;
@@ -84,6 +86,24 @@ export const EVENT_FIELDS: readonly EventField[] = [
     unit: "seconds",
     hint: `How long a checkout hold keeps its tickets before they return to the pool; ${formatCount(LIMITS.holdSeconds.min)} – ${formatCount(LIMITS.holdSeconds.max)}.`,
     defaultValue: String(LIMITS.holdSeconds.default),
+    kind: "integer",
+    required: false,
+  },
+  {
+    name: "holdAbandonPercent",
+    label: "Holds abandoned",
+    unit: "%",
+    hint: `Chance a simulated customer abandons its hold, ${LIMITS.holdAbandonPercent.min} – ${LIMITS.holdAbandonPercent.max}: its tickets return to the queue when the hold expires. Above 0, or with a time to confirm, simulated customers hold before they buy; both 0, they buy at once.`,
+    defaultValue: String(LIMITS.holdAbandonPercent.default),
+    kind: "integer",
+    required: false,
+  },
+  {
+    name: "holdConfirmSeconds",
+    label: "Time to confirm",
+    unit: "seconds",
+    hint: "How long a simulated customer who keeps its hold takes to confirm it; less than the hold time.",
+    defaultValue: String(LIMITS.holdConfirmSeconds.default),
     kind: "integer",
     required: false,
   },

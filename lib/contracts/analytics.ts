@@ -56,6 +56,8 @@ export type AnalyticsPoint = {
   pool: number;
   /** Of the pool, tickets held by checkout holds at the bucket's end (a second rush shows as this falling when abandoned holds return). */
   held: number;
+  /** Tickets of abandoned or released holds that went back to the pool in this bucket: where a second rush starts. */
+  returned: number;
   releaseRate: number;
   saleRate: number;
   vipMedianMs: number | null;

@@ -10,6 +10,10 @@ export const LIMITS = {
   customers: { max: 1_000 },
   /** How long a checkout hold keeps its tickets (issue 18). */
   holdSeconds: { min: 30, max: 3_600, default: 600 },
+  /** The chance a simulated customer abandons its hold, in whole %. */
+  holdAbandonPercent: { min: 0, max: 100, default: 0 },
+  /** Seconds a simulated customer takes to confirm a hold it keeps; always less than holdSeconds. */
+  holdConfirmSeconds: { min: 0, max: 3_599, default: 0 },
 } as const;
 
 const name = z
@@ -48,6 +52,8 @@ export const createEventSchema = z
     vipCustomers: wholeNumber("vipCustomers", 0, LIMITS.customers.max, "customers").default(0),
     maxTicketsPerBuyer: wholeNumber("maxTicketsPerBuyer", 1, LIMITS.totalTickets.max, "tickets").nullable().optional(),
     holdSeconds: wholeNumber("holdSeconds", LIMITS.holdSeconds.min, LIMITS.holdSeconds.max, "seconds").default(LIMITS.holdSeconds.default),
+    holdAbandonPercent: wholeNumber("holdAbandonPercent", LIMITS.holdAbandonPercent.min, LIMITS.holdAbandonPercent.max, "%").default(LIMITS.holdAbandonPercent.default),
+    holdConfirmSeconds: wholeNumber("holdConfirmSeconds", LIMITS.holdConfirmSeconds.min, LIMITS.holdConfirmSeconds.max, "seconds").default(LIMITS.holdConfirmSeconds.default),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -56,6 +62,13 @@ export const createEventSchema = z
         code: "custom",
         path: ["maxTicketCapacity"],
         message: `maxTicketCapacity (${fmt(v.maxTicketCapacity)}) cannot exceed totalTickets (${fmt(v.totalTickets)})`,
+      });
+    }
+    if (v.holdConfirmSeconds >= v.holdSeconds) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["holdConfirmSeconds"],
+        message: `holdConfirmSeconds (${fmt(v.holdConfirmSeconds)} s) must be less than the hold time, holdSeconds (${fmt(v.holdSeconds)} s): a customer confirming later would always find the hold expired`,
       });
     }
     if (v.vipCustomers > v.customers) {

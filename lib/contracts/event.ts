@@ -42,6 +42,10 @@ export type EventView = {
   held: number;
   /** How long a checkout hold lasts, in seconds. */
   holdSeconds: number;
+  /** The chance, in %, that a simulated customer abandons its hold (simulatedHolds). */
+  holdAbandonPercent: number;
+  /** Seconds a simulated customer takes to confirm a hold it keeps. */
+  holdConfirmSeconds: number;
   waiting: { vip: number; regular: number };
   /** Waits from joining the queue to holding the tickets, per class, over the run's latest 1,000 purchases. */
   waitStats: { vip: WaitStats; regular: WaitStats };
@@ -70,6 +74,15 @@ export type BuyerEvent = {
   /** How long a checkout hold lasts, in seconds. */
   holdSeconds: number;
 };
+
+/**
+ * Whether simulated customers take their tickets as checkout holds (issue 18, part 3): when a
+ * customer may abandon a hold or takes time to confirm one. Both 0, a hold confirmed at once
+ * and never abandoned is a sale, so they buy at once, as they always did.
+ */
+export function simulatesHolds(ev: { holdAbandonPercent: number; holdConfirmSeconds: number }): boolean {
+  return ev.holdAbandonPercent > 0 || ev.holdConfirmSeconds > 0;
+}
 
 /**
  * The sold-out rule (DESIGN §2), decided here and nowhere else: every ticket is sold. With

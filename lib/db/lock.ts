@@ -17,6 +17,9 @@ export type LockedEvent = {
   /** Tickets held by checkout holds. */
   held: number;
   holdSeconds: number;
+  /** Simulated customers' holds (issue 18, part 3): the chance they abandon one, and the seconds before they confirm. */
+  holdAbandonPercent: number;
+  holdConfirmSeconds: number;
   maxTicketsPerBuyer: number | null;
   /** Raised by every change of the event's actors (bumpRoster). */
   roster: number;
@@ -24,7 +27,7 @@ export type LockedEvent = {
 
 export async function lockEvent(tx: Sql, eventId: number): Promise<LockedEvent | null> {
   const rows = await tx.$queryRawUnsafe<LockedEvent[]>(
-    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, held, holdSeconds, maxTicketsPerBuyer, roster FROM Event WHERE id = ? FOR UPDATE",
+    "SELECT status, run, totalTickets, maxTicketCapacity, released, sold, available, held, holdSeconds, holdAbandonPercent, holdConfirmSeconds, maxTicketsPerBuyer, roster FROM Event WHERE id = ? FOR UPDATE",
     eventId,
   );
   return rows[0] ?? null;

@@ -7,7 +7,7 @@ import { appendLogs, logRow } from "@/lib/log/append";
 import { getEventView } from "./view";
 
 /** Creates the event with its starting vendors and customers (the first `vipCustomers` are VIP). */
-export async function createEvent(input: Omit<CreateEventInput, "holdSeconds"> & { holdSeconds?: number }): Promise<number> {
+export async function createEvent(input: Omit<CreateEventInput, "holdSeconds" | "holdAbandonPercent" | "holdConfirmSeconds"> & Partial<Pick<CreateEventInput, "holdSeconds" | "holdAbandonPercent" | "holdConfirmSeconds">>): Promise<number> {
   return db().$transaction(async (tx) => {
     const ev = await tx.event.create({
       data: {
@@ -18,6 +18,8 @@ export async function createEvent(input: Omit<CreateEventInput, "holdSeconds"> &
         customerRetrievalRate: input.customerRetrievalRate,
         maxTicketsPerBuyer: input.maxTicketsPerBuyer ?? null,
         holdSeconds: input.holdSeconds ?? LIMITS.holdSeconds.default,
+        holdAbandonPercent: input.holdAbandonPercent ?? LIMITS.holdAbandonPercent.default,
+        holdConfirmSeconds: input.holdConfirmSeconds ?? LIMITS.holdConfirmSeconds.default,
       },
     });
     if (input.vendors > 0) {

@@ -43,6 +43,8 @@ export async function getEventView(id: number, statsMaxAgeMs = 0): Promise<Event
     available: ev.available,
     held: ev.held,
     holdSeconds: ev.holdSeconds,
+    holdAbandonPercent: ev.holdAbandonPercent,
+    holdConfirmSeconds: ev.holdConfirmSeconds,
     waiting,
     waitStats: { vip: vipStats, regular: regularStats },
     maxTicketsPerBuyer: ev.maxTicketsPerBuyer,

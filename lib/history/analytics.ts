@@ -56,10 +56,10 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
       [start, micro, eventId, r],
     ),
     readRows<{ name: string; n: number }>(`SELECT actor AS name, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind = 'RELEASED' AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
-    readRows<{ name: string; vip: number; n: number }>(`SELECT actor AS name, MAX(vip) AS vip, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind = 'SOLD' AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
+    readRows<{ name: string; vip: number; n: number }>(`SELECT actor AS name, MAX(vip) AS vip, SUM(tickets) AS n FROM EventLog WHERE eventId = ? AND kind IN ('SOLD', 'CONFIRMED') AND run = ? GROUP BY actor ORDER BY n DESC, actor LIMIT ${TOP}`, [eventId, r]),
     // Checkout holds from the log's hold rows: + when held, − when returned or confirmed.
-    readRows<Count>(
-      `SELECT ${bucketExpr("createdAt")} AS b, SUM(IF(kind = 'HELD', tickets, -tickets)) AS n FROM EventLog WHERE eventId = ? AND kind IN ('HELD', 'RETURNED', 'CONFIRMED') AND run = ? GROUP BY b`,
+    readRows<Count & { returned: number }>(
+      `SELECT ${bucketExpr("createdAt")} AS b, SUM(IF(kind = 'HELD', tickets, -tickets)) AS n, SUM(IF(kind = 'RETURNED', tickets, 0)) AS returned FROM EventLog WHERE eventId = ? AND kind IN ('HELD', 'RETURNED', 'CONFIRMED') AND run = ? GROUP BY b`,
       [start, micro, eventId, r],
     ),
   ]);
@@ -68,6 +68,7 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
   const rel = new Map(released.map((x) => [Number(x.b), Number(x.n)]));
   const sol = new Map(sold.map((x) => [Number(x.b), Number(x.n)]));
   const hel = new Map(holds.map((x) => [Number(x.b), Number(x.n)]));
+  const ret = new Map(holds.map((x) => [Number(x.b), Number(x.returned)]));
   const hist = new Map<string, [number, number][]>();
   const overall = new Map<number, { vip: number; regular: number }>();
   for (const x of waits) {
@@ -100,6 +101,7 @@ async function compute(ev: HistoryEvent, r: number, began: number): Promise<Anal
       cumulativeSold: cs,
       pool: cr - cs,
       held: ch,
+      returned: ret.get(b) ?? 0,
       releaseRate: Math.round(nr * perSecond * 100) / 100,
       saleRate: Math.round(ns * perSecond * 100) / 100,
       vipMedianMs: histogramQuantile(vipBins, 0.5),

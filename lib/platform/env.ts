@@ -46,6 +46,8 @@ const schema = z.object({
     .transform((v) => v === "1"),
   /** Multiplies every webhook retry delay (tests shrink the 3-day schedule to seconds); 1 in production. */
   WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.0001).max(1).default(1),
+  /** Multiplies every checkout hold's time and every simulated customer's time to confirm (tests and demos shrink 30 s to a fraction); 1 in production. */
+  HOLD_SECONDS_SCALE: z.coerce.number().min(0.001).max(1).default(1),
   /** How often an instance in background mode looks for webhook deliveries that are due. */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
   ENGINE_AUTOSTART: z

@@ -37,3 +37,13 @@ export async function markActorsDone(tx: Pick<Sql, "$executeRawUnsafe">, eventId
     await tx.$executeRawUnsafe(`UPDATE ${table} SET state = 'DONE' WHERE eventId = ? AND removedAt IS NULL`, eventId);
   }
 }
+
+/** Tickets of these holds going back to the pool leave their simulated customers' counts (a customer's count is the tickets it holds or bought). Call before the tickets lose their buyer. */
+export async function uncountReturned(tx: Pick<Sql, "$executeRawUnsafe">, purchaseIds: bigint[]): Promise<void> {
+  if (purchaseIds.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `UPDATE Customer c JOIN (SELECT customerId, COUNT(*) AS n FROM Ticket WHERE purchaseId IN (${purchaseIds.map(() => "?").join(",")}) AND soldAt IS NULL AND customerId IS NOT NULL GROUP BY customerId) r ON r.customerId = c.id
+        SET c.bought = c.bought - r.n`,
+    ...purchaseIds,
+  );
+}

@@ -34,7 +34,7 @@ export function moveRows(where: Where, counters: Counters, plan: Plan, releases:
       if (pl.hold) counters.held += part.length;
       else counters.sold += part.length;
       counters.available -= part.length;
-      if (pl.hold) return { ...where, ...counters, ...rangeOf(part), kind: "HELD", actor: pl.name, vip: pl.vip, message: `${pl.name} holds ${what(part)} (real buyer, until confirmed or expired)` };
+      if (pl.hold) return { ...where, ...counters, ...rangeOf(part), kind: "HELD", actor: pl.name, vip: pl.vip, message: `${pl.name} holds ${what(part)} (${pl.kind === "real" ? "real buyer" : "simulated customer"}, until confirmed or expired)` };
       return { ...where, ...counters, ...rangeOf(part), kind: "SOLD", actor: pl.name, vip: pl.vip, message: `${pl.name} bought ${what(part)}${pl.kind === "real" ? " (real buyer)" : ""}` };
     });
   });

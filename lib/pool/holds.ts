@@ -8,7 +8,7 @@ import { completeHold, databaseNow, dueHolds, endHolds, lockedHold, requireHoldT
 import { answerQueueSoldOut } from "@/lib/purchases/ledger";
 import { purchaseRow } from "@/lib/purchases/read";
 import { enqueueWebhooks, type WebhookMessage } from "@/lib/webhooks/outbox";
-import { markActorsDone } from "./actor-counters";
+import { markActorsDone, uncountReturned } from "./actor-counters";
 import { soldOutRow } from "./batch-log";
 import { runsOf } from "./runs";
 
@@ -52,6 +52,7 @@ export async function returnHolds(tx: Sql, eventId: number, counters: Counters, 
   const ids = holds.map((h) => h.id);
   const marks = ids.map(() => "?").join(",");
   const tickets = await tx.$queryRawUnsafe<{ id: bigint; purchaseId: bigint }[]>(`SELECT id, purchaseId FROM Ticket WHERE purchaseId IN (${marks}) AND soldAt IS NULL ORDER BY id FOR UPDATE`, ...ids);
+  await uncountReturned(tx, holds.filter((h) => h.simulated).map((h) => h.id));
   const changed = await tx.$executeRawUnsafe(`UPDATE Ticket SET purchaseId = NULL, buyer = NULL, customerId = NULL WHERE purchaseId IN (${marks}) AND soldAt IS NULL`, ...ids);
   const expected = holds.reduce((n, h) => n + h.quantity, 0);
   // A hold always holds its whole quantity: anything else means the pool changed under the lock.
@@ -71,7 +72,8 @@ export async function returnHolds(tx: Sql, eventId: number, counters: Counters, 
     counters.available += mine.length;
     const why = status === "EXPIRED" ? "expired" : "was released by its buyer";
     logs.push(...holdRows({ eventId, run: h.run, kind: "RETURNED", actor: h.buyer, vip: h.vip, ...counters, at: now }, mine, (what) => `${h.buyer}'s hold of ${what} ${why}: back in the pool`));
-    messages.push(heldMessage(status === "EXPIRED" ? "hold.expired" : "purchase.cancelled", h, mine, now));
+    // Simulated customers' holds send nothing, like their sales.
+    if (!h.simulated) messages.push(heldMessage(status === "EXPIRED" ? "hold.expired" : "purchase.cancelled", h, mine, now));
   }
   await appendLogs(tx, logs);
   await enqueueWebhooks(tx, eventId, messages, now);

@@ -20,10 +20,11 @@ export type Place = {
   hold: boolean;
 };
 
-export function lineUp(buyers: BuyDemand[], real: QueuedPurchase[], gone: Set<number>): Place[] {
+/** `simulatedHolds`: simulated customers take their tickets as checkout holds (the event's simulatesHolds). */
+export function lineUp(buyers: BuyDemand[], real: QueuedPurchase[], gone: Set<number>, simulatedHolds = false): Place[] {
   const places: Place[] = [
     ...buyers.flatMap((b, index): Place[] =>
-      gone.has(b.customerId) ? [] : [{ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId, want: b.want, allOrNothing: false, hold: false }],
+      gone.has(b.customerId) ? [] : [{ kind: "sim", index, vip: b.vip, at: b.joinedAt, name: b.name, customerId: b.customerId, want: b.want, allOrNothing: false, hold: simulatedHolds }],
     ),
     ...real.map((r, index): Place => ({ kind: "real", index, vip: r.vip, at: r.requestedAt, name: r.buyer, customerId: null, want: r.quantity, allOrNothing: true, hold: r.hold })),
   ];

@@ -272,6 +272,7 @@ export class Market {
     buyers.forEach((b, i) => {
       b.purchaseId = s.purchaseIds[i];
       b.ticketIds.push(...s.tickets[i]);
+      if (s.heldSimulated?.[i]) b.want = b.ticketIds.length; // held what it got: the request is done
       b.state = s.customerStates[i];
       if (b.state === "WAITING") b.waited = true;
     });

@@ -18,6 +18,8 @@ import type { BuyDemand, ReleaseDemand } from "./demands";
 import { lineUp, type Place } from "./line";
 import { planSettlement, type Plan } from "./plan";
 import { expireDueHolds } from "./holds";
+import { confirmDueSimulatedHolds, holdMs, holdSimulated, servedAsSimulatedHold } from "./simulated-holds";
+import { simulatesHolds } from "@/lib/contracts/event";
 import { heldFrom, insertTickets, oldestUnsold, sellTickets } from "./tickets";
 import { webhookMessages } from "./webhook-messages";
 import { enqueueWebhooks } from "@/lib/webhooks/outbox";
@@ -45,6 +47,8 @@ export type Settlement =
       gone: { vendors: Set<number>; customers: Set<number> };
       /** Real buyers' purchases this batch served or refused, with their outcome. */
       settledPurchases: Settled[];
+      /** Per simulated buyer: its request ended as a checkout hold of what it got (lib/pool/simulated-holds.ts). */
+      heldSimulated?: boolean[];
     };
 
 const NO_JOINS: JoinWrite = { accepted: [], refused: [] };
@@ -80,22 +84,27 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     releases = releases.map((r) => (gone.vendors.has(r.vendorId) ? { ...r, want: 0 } : r));
     // Checkout holds that are due go back to the pool first (ev's counters follow): the queue below is served from them before vendors release more.
     await expireDueHolds(tx, eventId, ev, new Date());
+    // Simulated customers confirm the holds they decided to keep, once their time has come (the decision is on each hold's row).
+    if (await confirmDueSimulatedHolds(tx, eventId, ev, new Date())) {
+      await stamped();
+      return { halted: true, status: "SOLD_OUT", run, joins };
+    }
     const real = await queuedPurchases(tx, eventId, run);
     if (releases.length === 0 && buyers.length === 0 && real.length === 0) {
       if (joins.accepted.length > 0) await stamped();
       return { halted: false, roster: ev.roster, joins, plan: planSettlement(ev, [], []), tickets: [], purchaseIds: [], vendorStates: [], customerStates: [], gone, settledPurchases: [] };
     }
 
-    const places = lineUp(buyers, real, gone.customers);
+    const places = lineUp(buyers, real, gone.customers, simulatesHolds(ev));
     const plan = planSettlement(ev, releases, places, BATCH_LIMIT);
     const now = new Date();
     const where = { eventId, run, at: now };
     const counters = { released: ev.released, sold: ev.sold, available: ev.available, held: ev.held };
-    const outcome = places.map((pl, k): Outcome => (plan.bought[k] >= pl.want ? "COMPLETED" : plan.soldOut || plan.unfillable[k] ? "SOLD_OUT" : "QUEUED"));
+    const outcome = places.map((pl, k): Outcome => (plan.bought[k] >= pl.want || servedAsSimulatedHold(pl, plan.bought[k]) ? "COMPLETED" : plan.soldOut || plan.unfillable[k] ? "SOLD_OUT" : "QUEUED"));
     // A checkout hold served in full is HELD (not sold) until the database's clock passes its expiry.
     const heldPlace = (k: number) => places[k].hold && outcome[k] === "COMPLETED";
     const holdsServed = places.some((_, k) => heldPlace(k));
-    const holdExpiresAt = holdsServed ? new Date((await databaseNow(tx)).getTime() + ev.holdSeconds * 1000) : null;
+    const holdExpiresAt = holdsServed ? new Date((await databaseNow(tx)).getTime() + holdMs(ev.holdSeconds)) : null;
     served = places.filter((_, k) => outcome[k] === "COMPLETED").map((pl) => ({ vip: pl.vip, waitMs: now.getTime() - pl.at.getTime() }));
 
     const purchaseIds = await simulatedPurchaseIds(tx, eventId, run, buyers, places, outcome, now);
@@ -116,15 +125,18 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
     // From here on, every write goes in one round trip before COMMIT (nothing below reads them back).
     const later = tx.deferred;
     await finishPurchases(later, finished.filter(({ k }) => !heldPlace(k)).map(({ pl, k }) => ({ id: purchaseOf(pl), status: outcome[k] as "COMPLETED" | "SOLD_OUT", waitMs: now.getTime() - pl.at.getTime() })), now);
-    if (holdExpiresAt) await holdPurchases(later, finished.filter(({ k }) => heldPlace(k)).map(({ pl }) => ({ id: purchaseOf(pl), waitMs: now.getTime() - pl.at.getTime() })), holdExpiresAt);
+    if (holdExpiresAt) await holdPurchases(later, finished.filter(({ pl, k }) => heldPlace(k) && pl.kind === "real").map(({ pl }) => ({ id: purchaseOf(pl), waitMs: now.getTime() - pl.at.getTime() })), holdExpiresAt);
+    const simHolds = places.flatMap((pl, k) => (pl.kind === "sim" && heldPlace(k) ? [{ id: purchaseOf(pl), quantity: plan.bought[k], waitMs: now.getTime() - pl.at.getTime() }] : []));
+    if (holdExpiresAt && simHolds.length) await holdSimulated(later, simHolds, holdExpiresAt, ev);
     for (const { pl, k } of finished) if (pl.kind === "real" && outcome[k] === "SOLD_OUT") logs.push(refusedRow(where, counters, pl));
 
     const vendorStates = releases.map((r, i) => nextState(plan.released[i] >= r.want, plan.exhausted, plan.truncated, r.state));
     const simBought = buyers.map(() => 0);
+    const heldSimulated = buyers.map(() => false);
     places.forEach((pl, k) => {
-      if (pl.kind === "sim") simBought[pl.index] = plan.bought[k];
+      if (pl.kind === "sim") [simBought[pl.index], heldSimulated[pl.index]] = [plan.bought[k], heldPlace(k)];
     });
-    const customerStates = buyers.map((b, i) => nextState(simBought[i] >= b.want, plan.soldOut, plan.truncated, b.state));
+    const customerStates = buyers.map((b, i) => nextState(simBought[i] >= b.want || heldSimulated[i], plan.soldOut, plan.truncated, b.state));
     logs.push(...stateRows(where, counters, ev, releases, vendorStates, buyers, customerStates, gone.customers));
     if (plan.soldOut) {
       logs.push(soldOutRow(where, counters, ev.totalTickets));
@@ -163,7 +175,7 @@ export async function settle(eventId: number, run: number, releases: ReleaseDema
         const status = outcome[k] as "COMPLETED" | "SOLD_OUT";
         return { id: purchaseOf(pl), status, ticketIds, completedAt: now, waitMs: status === "COMPLETED" ? now.getTime() - pl.at.getTime() : null };
       });
-    return { halted: false, roster: ev.roster, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases };
+    return { halted: false, roster: ev.roster, joins, plan, tickets, purchaseIds, vendorStates, customerStates, gone, settledPurchases, heldSimulated };
   }, TX_TIMEOUT_MS);
   // Recorded once committed: a batch rolled back served nobody.
   timer();

@@ -29,6 +29,8 @@ export type HoldRow = {
   holdToken: string | null;
   requestedAt: Date;
   holdExpiresAt: Date | null;
+  /** A simulated customer's hold (issue 18, part 3): no webhooks, and its customer's count follows its tickets. */
+  simulated: boolean;
   /** The database's clock says this hold's time is up (UTC_TIMESTAMP(3) ≥ holdExpiresAt). */
   due: boolean;
 };
@@ -39,15 +41,15 @@ export function newHoldToken(): string {
 
 /** The purchase, locked, with whether its hold is due at `now` (the database's clock, databaseNow); null when there is none. Call under the event's lock. */
 export async function lockedHold(tx: Sql, id: bigint, now: Date): Promise<HoldRow | null> {
-  const rows = await tx.$queryRawUnsafe<(Omit<HoldRow, "due" | "vip" | "hold"> & { due: unknown; vip: unknown; hold: unknown })[]>(
-    `SELECT id, publicId, eventId, run, buyer, vip, quantity, status, hold, holdToken, requestedAt, holdExpiresAt,
+  const rows = await tx.$queryRawUnsafe<(Omit<HoldRow, "due" | "vip" | "hold" | "simulated"> & { due: unknown; vip: unknown; hold: unknown; simulated: unknown })[]>(
+    `SELECT id, publicId, eventId, run, buyer, vip, quantity, status, hold, holdToken, requestedAt, holdExpiresAt, source = 'SIMULATION' AS simulated,
             (holdExpiresAt IS NOT NULL AND holdExpiresAt <= ?) AS due
        FROM Purchase WHERE id = ? FOR UPDATE`,
     now,
     id,
   );
   const r = rows[0];
-  return r ? { ...r, id: BigInt(r.id), vip: Boolean(Number(r.vip)), hold: Boolean(Number(r.hold)), due: Boolean(Number(r.due)) } : null;
+  return r ? { ...r, id: BigInt(r.id), vip: Boolean(Number(r.vip)), hold: Boolean(Number(r.hold)), simulated: Boolean(Number(r.simulated)), due: Boolean(Number(r.due)) } : null;
 }
 
 /** The caller proves the hold is theirs with its token (compared in constant time). */
@@ -61,14 +63,14 @@ export function requireHoldToken(row: Pick<HoldRow, "hold" | "holdToken">, token
 
 /** The event's holds whose time is up by the database's clock, oldest expiry first, at most `limit`, locked. */
 export async function dueHolds(tx: Sql, eventId: number, run: number, limit: number): Promise<HoldRow[]> {
-  const rows = await tx.$queryRawUnsafe<(Omit<HoldRow, "due" | "vip" | "hold"> & { vip: unknown; hold: unknown })[]>(
-    `SELECT id, publicId, eventId, run, buyer, vip, quantity, status, hold, holdToken, requestedAt, holdExpiresAt FROM Purchase
+  const rows = await tx.$queryRawUnsafe<(Omit<HoldRow, "due" | "vip" | "hold" | "simulated"> & { vip: unknown; hold: unknown; simulated: unknown })[]>(
+    `SELECT id, publicId, eventId, run, buyer, vip, quantity, status, hold, holdToken, requestedAt, holdExpiresAt, source = 'SIMULATION' AS simulated FROM Purchase
       WHERE eventId = ? AND status = 'HELD' AND holdExpiresAt <= UTC_TIMESTAMP(3) AND run = ? ORDER BY holdExpiresAt, id LIMIT ? FOR UPDATE`,
     eventId,
     run,
     limit,
   );
-  return rows.map((r) => ({ ...r, id: BigInt(r.id), vip: Boolean(Number(r.vip)), hold: Boolean(Number(r.hold)), due: true }));
+  return rows.map((r) => ({ ...r, id: BigInt(r.id), vip: Boolean(Number(r.vip)), hold: Boolean(Number(r.hold)), simulated: Boolean(Number(r.simulated)), due: true }));
 }
 
 /** The database's clock (UTC, like every DATETIME here): holds expire by it, whichever instance looks. */

@@ -31,7 +31,7 @@ test("POST /api/events creates the event with its starting vendors and customers
   expect(res.status()).toBe(201);
   const ev = await res.json();
   expect(Object.keys(ev).sort()).toEqual(
-    ["id", "name", "status", "run", "totalTickets", "maxTicketCapacity", "ticketReleaseRate", "customerRetrievalRate", "released", "sold", "available", "held", "holdSeconds", "waiting", "waitStats", "maxTicketsPerBuyer", "driver", "vendors", "customers", "createdAt", "updatedAt"].sort(),
+    ["id", "name", "status", "run", "totalTickets", "maxTicketCapacity", "ticketReleaseRate", "customerRetrievalRate", "released", "sold", "available", "held", "holdSeconds", "holdAbandonPercent", "holdConfirmSeconds", "waiting", "waitStats", "maxTicketsPerBuyer", "driver", "vendors", "customers", "createdAt", "updatedAt"].sort(),
   );
   expect(ev).toMatchObject({ driver: null, name: "API sale", status: "IDLE", run: 1, totalTickets: 40, maxTicketCapacity: 5, ticketReleaseRate: 100, customerRetrievalRate: 50, released: 0, sold: 0, available: 0, waiting: { vip: 0, regular: 0 } });
   expect(ev.vendors).toHaveLength(2);

@@ -96,6 +96,23 @@ test("the form keeps bad numbers out with an error next to the field", async ({ 
   await expect(page.getByText(/at least 0.1 tickets\/s/)).toBeVisible();
 });
 
+test("the form asks for the simulated customers' holds with units, and says inline when the time to confirm is too long", async ({ page }) => {
+  await page.goto("/");
+  const abandon = page.getByLabel(/^Holds abandoned \(%\)/);
+  const confirm = page.getByLabel(/^Time to confirm \(seconds\)/);
+  await expect(abandon).toHaveValue("0");
+  await expect(confirm).toHaveValue("0");
+  await page.getByLabel(/^Hold time/).fill("30");
+  await confirm.fill("30");
+  await abandon.fill("101");
+  await page.getByRole("button", { name: "Create event" }).click();
+  await expect(confirm).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText(/must be less than the hold time, holdSeconds \(30 s\)/)).toBeVisible();
+  await expect(abandon).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText(/holdAbandonPercent must be at most 100 %/)).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
+});
+
 test("the dashboard says it is reconnecting when the stream drops, and recovers by itself", async ({ page, request }) => {
   const created = await request.post("/api/events", { data: { name: "Flaky network", totalTickets: 10, maxTicketCapacity: 5, ticketReleaseRate: 1, customerRetrievalRate: 1 } });
   const { id } = await created.json();

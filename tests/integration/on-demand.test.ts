@@ -18,6 +18,7 @@ before(async () => {
   useDatabase(t.url);
   process.env.ENGINE_MODE = "on-demand";
   process.env.LOG_LEVEL = "silent";
+  process.env.HOLD_SECONDS_SCALE = "0.02"; // simulated holds below: 120 s → 2.4 s
   engine = (await import("../../lib/engine/engine")).engine;
   createEvent = (await import("../../lib/events/create")).createEvent;
   startEvent = (await import("../../lib/events/control")).startEvent;
@@ -84,5 +85,35 @@ describe("the engine on demand", () => {
     assert.ok(after.released - before.released <= 50 - before.available + (after.sold - before.sold) + 10, `released ${after.released - before.released}`);
     await assertPoolInvariants(t.sql, ev.id);
     await engine().halt(ev.id);
+  });
+
+  it("applies simulated customers' hold decisions in whichever request's batches drive the sale, with no sweeper", async () => {
+    const id = await createEvent({ name: "Holds on demand", totalTickets: 100, maxTicketCapacity: 30, ticketReleaseRate: 1_000, customerRetrievalRate: 20, vendors: 1, customers: 5, vipCustomers: 1, holdSeconds: 120, holdConfirmSeconds: 60, holdAbandonPercent: 50 });
+    await startEvent(id);
+    await idle(id);
+    // Nobody drives now: the holds' decisions wait on their rows until a request drives again.
+    const pending = async () => {
+      const [rows] = await t.sql.query("SELECT COUNT(*) AS n FROM Purchase WHERE eventId = ? AND status = 'HELD' AND source = 'SIMULATION'", [id]);
+      return Number((rows as { n: number }[])[0].n);
+    };
+    assert.ok((await pending()) > 0, "simulated holds are open while nobody drives");
+    await new Promise((r) => setTimeout(r, 2_500)); // every open hold is due by now: its confirmation or its expiry
+    const [due] = await t.sql.query("SELECT COUNT(*) AS n FROM Purchase WHERE eventId = ? AND status = 'HELD' AND (confirmAt <= UTC_TIMESTAMP(3) OR holdExpiresAt <= UTC_TIMESTAMP(3))", [id]);
+    assert.ok(Number((due as { n: number }[])[0].n) > 0, "and due");
+    await waitFor(
+      "the sell-out, driven by requests alone",
+      async () => {
+        await engine().want(id);
+        const [rows] = await t.sql.query("SELECT status FROM Event WHERE id = ?", [id]);
+        return (rows as { status: string }[])[0].status === "SOLD_OUT";
+      },
+      90_000,
+      300,
+    );
+    const final = await assertPoolInvariants(t.sql, id);
+    assert.deepEqual(final, { released: 100, sold: 100, available: 0, status: "SOLD_OUT" });
+    const [by] = await t.sql.query("SELECT status, COUNT(*) AS n FROM Purchase WHERE eventId = ? AND source = 'SIMULATION' GROUP BY status", [id]);
+    const counts = Object.fromEntries((by as { status: string; n: number }[]).map((r) => [r.status, Number(r.n)]));
+    assert.ok(counts.EXPIRED > 0 && counts.COMPLETED > 0 && !counts.HELD, `confirmed and abandoned holds, none left open: ${JSON.stringify(counts)}`);
   });
 });

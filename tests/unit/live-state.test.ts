@@ -7,7 +7,7 @@ import { parseLastEventId, sseMessage } from "../../lib/log/sse";
 
 const event = (o: Partial<EventView> = {}): EventView => ({
   id: 1, name: "E", status: "RUNNING", run: 1, totalTickets: 100, maxTicketCapacity: 10, ticketReleaseRate: 1, customerRetrievalRate: 1,
-  released: 0, sold: 0, available: 0, held: 0, holdSeconds: 600, waiting: { vip: 0, regular: 0 }, maxTicketsPerBuyer: null, driver: null,
+  released: 0, sold: 0, available: 0, held: 0, holdSeconds: 600, holdAbandonPercent: 0, holdConfirmSeconds: 0, waiting: { vip: 0, regular: 0 }, maxTicketsPerBuyer: null, driver: null,
   waitStats: { vip: { waiting: 0, served: 0, medianMs: null, p95Ms: null }, regular: { waiting: 0, served: 0, medianMs: null, p95Ms: null } }, vendors: [], customers: [], createdAt: "", updatedAt: "", ...o,
 });
 const log = (id: number, run = 1, seq = id): LogEntry => ({ id: String(id), seq: String(seq), run, kind: "SOLD", actor: "C", vip: false, ticketId: String(id), lastTicketId: String(id), tickets: 1, message: `m${id}`, released: id, sold: id, available: 0, at: "2026-01-01T00:00:00Z" });

@@ -75,6 +75,7 @@ export function AnalyticsView({ initial, liveRun }: { initial: Analytics; liveRu
                     <th scope="col">sold (cumulative)</th>
                     <th scope="col">in the pool</th>
                     <th scope="col">of them held</th>
+                    <th scope="col">returned from holds</th>
                     <th scope="col">release rate (tickets/s)</th>
                     <th scope="col">sale rate (tickets/s)</th>
                     <th scope="col">VIP wait median / p95</th>
@@ -89,6 +90,7 @@ export function AnalyticsView({ initial, liveRun }: { initial: Analytics; liveRu
                       <td className="num">{formatCount(p.cumulativeSold)}</td>
                       <td className="num">{formatCount(p.pool)}</td>
                       <td className="num">{formatCount(p.held ?? 0)}</td>
+                      <td className="num">{formatCount(p.returned ?? 0)}</td>
                       <td className="num">{formatRate(p.releaseRate)}</td>
                       <td className="num">{formatRate(p.saleRate)}</td>
                       <td className="num">{wait(p.vipMedianMs, p.vipP95Ms)}</td>

@@ -92,11 +92,27 @@ export function CumulativeChart({ a }: { a: Analytics }) {
   );
 }
 
+/** Where a wave of returned holds begins (a bucket with returns after one without), at most 12, leaving out waves under 5 % of the largest bucket of returns: each is where a second rush starts. */
+export function returnWaves(points: Analytics["points"]): number[] {
+  const most = Math.max(0, ...points.map((p) => p.returned ?? 0));
+  const starts: number[] = [];
+  points.forEach((p, i) => {
+    if ((p.returned ?? 0) >= Math.max(1, most * 0.05) && (i === 0 || (points[i - 1].returned ?? 0) === 0)) starts.push(p.t);
+  });
+  return starts.slice(0, 12);
+}
+
 export function RateChart({ a }: { a: Analytics }) {
   const last = a.points[a.points.length - 1];
+  const returns = a.points.some((p) => (p.returned ?? 0) > 0);
+  const perSecond = 1_000 / a.bucketMs;
+  const data = returns ? a.points.map((p) => ({ ...p, returnRate: Math.round((p.returned ?? 0) * perSecond * 100) / 100 })) : a.points;
+  const caption = returns
+    ? `Tickets per second in each ${seconds(a.bucketMs)} bucket, and the tickets of abandoned or released holds going back to the pool (dotted; a purple mark where a wave of returns begins). Returned tickets go to the queue first: the sale rate rises again once their new holders confirm — the second rush.`
+    : `Tickets per second in each ${seconds(a.bucketMs)} bucket.`;
   return (
-    <ChartFrame id="rates" title="Release and sale rate" points={a.points.length} last={String(last?.saleRate ?? 0)} caption={`Tickets per second in each ${seconds(a.bucketMs)} bucket.`}>
-      <LineChart data={a.points} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
+    <ChartFrame id="rates" title={returns ? "Release, sale and return rate" : "Release and sale rate"} points={a.points.length} last={String(last?.saleRate ?? 0)} caption={caption}>
+      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 8 }}>
         <CartesianGrid strokeDasharray="3 3" />
         {timeAxis(last?.t ?? 0)}
         <YAxis tickFormatter={formatCount} label={{ value: "tickets/s", angle: -90, position: "insideLeft" }} width={88} />
@@ -104,6 +120,8 @@ export function RateChart({ a }: { a: Analytics }) {
         <Legend verticalAlign="top" />
         <Line type="linear" dataKey="releaseRate" name="release rate" stroke={COLOURS.released} dot={false} isAnimationActive={false} strokeWidth={2} />
         <Line type="linear" dataKey="saleRate" name="sale rate" stroke={COLOURS.sold} dot={false} isAnimationActive={false} strokeWidth={2} strokeDasharray="8 3" />
+        {returns && <Line type="linear" dataKey="returnRate" name="returned from holds" stroke={COLOURS.held} dot={false} isAnimationActive={false} strokeWidth={2} strokeDasharray="2 3" />}
+        {returns && returnWaves(a.points).map((t, i) => <ReferenceLine key={t} x={t} stroke={COLOURS.held} strokeOpacity={0.6} label={i === 0 ? { value: "holds return", position: "insideTopLeft", fill: COLOURS.held } : undefined} />)}
       </LineChart>
     </ChartFrame>
   );
