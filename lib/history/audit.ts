@@ -38,7 +38,7 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     const released = num(t.released);
     const sold = num(t.sold);
     const heldNow = num(t.held);
-    const [lastLog] = await read<{ released: number; sold: number; available: number; held: number }>("SELECT released, sold, available, held FROM EventLog WHERE eventId = ? AND run = ? ORDER BY id DESC LIMIT 1", where);
+    const [lastLog] = await read<{ released: number; sold: number; available: number; held: number }>("SELECT released, sold, available, held FROM EventLog WHERE eventId = ? AND run = ? ORDER BY seq DESC LIMIT 1", where);
     if (r === ev.run) {
       const ok = ev.released === released && ev.sold === sold && ev.held === heldNow && ev.available === released - sold - heldNow;
       check("counters equal the ticket rows", ok, `event counters released ${count(ev.released)}, sold ${count(ev.sold)}, held ${count(ev.held)}, available ${count(ev.available)}; ticket rows: ${count(released)} released, ${count(sold)} sold, ${count(heldNow)} held, ${count(released - sold - heldNow)} available`);

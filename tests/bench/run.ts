@@ -3,6 +3,8 @@
 //   npm run bench -- --json       one JSON line
 //   npm run bench -- --only engine,naive,raw,api,route,hold,nondriver,sse
 //   npm run bench -- --servers bare,next-start,entry   (which servers the api and sse parts run on)
+//   npm run bench -- --offered 500                     (the api part's open-loop rate, purchases/s)
+//   galera: the flash sale and the api part again on a 3-node Galera cluster started for it
 // Benchmarks are not tests: CI does not run them. The load generator runs on this machine too;
 // the API and SSE parts say how much CPU it took.
 import os from "node:os";
@@ -10,12 +12,14 @@ import { parseArgs } from "node:util";
 import mysql from "mysql2/promise";
 import { naiveSale, rawBatchedSale } from "./parts/baselines";
 import { FLASH_SALE, runSale } from "./parts/engine";
-import { apiBench } from "./parts/api";
+import { apiBench, type ApiFigures } from "./parts/api";
+import { startGalera } from "../helpers/galera";
+import { spawnSync } from "node:child_process";
 import { ensureBuilt, KIND_NAMES, SERVER_KINDS, startServer, type Server, type ServerKind } from "./parts/server";
 import { sseBench } from "./parts/sse";
 import { createTestDatabase } from "../helpers/database";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string", default: "engine,naive,raw,api,route,hold,nondriver,sse" }, servers: { type: "string", default: SERVER_KINDS.join(",") } } });
+const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, only: { type: "string", default: "engine,naive,raw,api,route,hold,nondriver,sse,galera" }, servers: { type: "string", default: SERVER_KINDS.join(",") }, offered: { type: "string", default: "1000" } } });
 const parts = new Set(values.only.split(","));
 const log = (s: string) => {
   if (!values.json) console.log(s);
@@ -92,7 +96,7 @@ if (parts.has("api")) {
   const api: Record<string, unknown> = (out.api = {});
   for (const kind of kinds) {
     log(`purchase API, ${KIND_NAMES[kind]}:`);
-    api[kind] = await onServers("benchapi", [{ env: POOL, kind }], ([s]) => apiBench(s, log));
+    api[kind] = await onServers("benchapi", [{ env: POOL, kind }], ([s]) => apiBench(s, log, { clients: 500, seconds: 8, offered: Number(values.offered) }));
   }
   log(`  targets: ${API_TARGETS} · issue 16 measured Next's server.js at 425/s closed, 433/s of 1,000 offered with p99 5.7 s`);
 }
@@ -126,6 +130,28 @@ if (parts.has("sse")) {
     sse[kind] = await onServers("benchsse", [{ env: {}, kind }], ([s]) => sseBench(s, log));
   }
   log(`  targets: ${SSE_TARGETS} · issue 16 measured Next's server.js at 4.5 messages/s, p99 304 ms, RSS 1,323 MB`);
+}
+if (parts.has("galera")) {
+  // The same flash sale and purchase rush on a 3-node Galera cluster started for this part
+  // (tests/helpers/galera.ts), the app on node 1: a child run of this script against it.
+  log("on a 3-node MariaDB Galera cluster (this machine), the app on node 1:");
+  const g = await startGalera({ name: "bench" });
+  try {
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", import.meta.filename, "--json", "--only", "engine,api", "--servers", "bare", "--offered", "500"], {
+      env: { ...process.env, TEST_DATABASE_SERVER: g.nodes[0].url },
+      encoding: "utf8",
+      maxBuffer: 64 * 2 ** 20,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const line = child.stdout.trim().split("\n").pop() ?? "";
+    const figures = JSON.parse(line) as { engineTicketsPerSec: number; api: { bare: ApiFigures } };
+    out.galera = { engineTicketsPerSec: figures.engineTicketsPerSec, api: figures.api.bare };
+    const a = figures.api.bare;
+    log(`  flash sale: ${figures.engineTicketsPerSec.toLocaleString("en-US")} tickets sold/s   target ≥ 10,000`);
+    log(`  purchases: ${a.apiPurchasesPerSec.toLocaleString("en-US")}/s closed loop (p99 ${a.apiClosedP99Ms.toFixed(0)} ms, 5xx ${a.apiClosed5xx}); open loop at ${a.apiOfferedPerSec}/s offered: p99 ${a.apiP99Ms.toFixed(0)} ms, 5xx ${a.apiOpen5xx}, unsent ${a.apiOpenUnsent}   target p99 < 150 ms at 500/s`);
+  } finally {
+    await g.stop();
+  }
 }
 out.benchSeconds = Math.round((Date.now() - started) / 1000);
 if (values.json) console.log(JSON.stringify(out));

@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import mysql from "mysql2/promise";
+import { startGalera, type Galera } from "../helpers/galera";
+import { assertPoolInvariants } from "../helpers/invariants";
+import { ensureBuilt, startServer, type Server } from "../helpers/standalone";
+
+// A sale on a 3-node MariaDB Galera cluster (issue 17): one app instance per node, real buyers
+// on every instance, and, mid-sale, each fault once on the node of the instance that drives
+// the sale — kill -9 of the node and its rejoin (IST), SIGSTOP of the node for 10 s, and a
+// network partition of the node from the other two. Afterwards, on every node: the invariants
+// of DESIGN §4, every 201 a buyer got is there with its tickets, one purchase per key, the
+// audit passes, and the nodes agree row for row; no buyer got a 500; at most one driver's
+// release rate at any time.
+
+const TOKEN = "galera-admin-token-0123456789";
+const RELEASE_RATE = 40;
+const RETRIEVAL_RATE = 15;
+
+let g: Galera;
+const apps: Server[] = [];
+const database = `ticketing_galera_${randomBytes(4).toString("hex")}`;
+
+before(async () => {
+  ensureBuilt();
+  g = await startGalera({ name: "sale" });
+  const env = (i: number) => ({ DATABASE_URL: g.urlFor(i, database), ADMIN_TOKEN: TOKEN, INSTANCE_ID: `app-${i}`, ENGINE_TICK_MS: "50", LOG_LEVEL: "warn", PURCHASE_RATE_PER_SECOND: "1000000", PURCHASE_RATE_BURST: "1000000", PURCHASE_RATE_PER_BUYER: "1000000", PURCHASE_RATE_GLOBAL_PER_SECOND: "1000000" });
+  // The first instance creates the database and migrates it; the others join it.
+  apps.push(await startServer(env(1)));
+  apps.push(...(await Promise.all([startServer(env(2)), startServer(env(3))])));
+});
+
+after(async () => {
+  for (const a of apps) a.proc.kill("SIGKILL");
+  await g?.stop();
+});
+
+async function call<T>(app: Server, method: string, p: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${app.url}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", origin: app.url },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+type EventBody = { status: string; sold: number; driver: string | null };
+type Answer = { key: string; status: number; purchaseId?: string; ticketIds?: string[]; firstStatus: number; attempts: number };
+
+describe("a sale on a 3-node Galera cluster", () => {
+  it("keeps every promise through kill -9, a 10 s freeze and a partition of the driver's node", async () => {
+    const created = await call<{ id: number }>(apps[0], "POST", "/api/events", { name: "Galera", totalTickets: 100_000, maxTicketCapacity: 200, ticketReleaseRate: RELEASE_RATE, customerRetrievalRate: RETRIEVAL_RATE, vendors: 4, customers: 6, vipCustomers: 2 });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.id;
+    const started = await call<EventBody>(apps[1], "POST", `/api/events/${id}/start`);
+    assert.equal(started.status, 200);
+    const startedAt = Date.now();
+
+    // Real buyers on every instance; a request whose instance cannot answer (its node is down,
+    // frozen or cut off: no answer, or a 503) is sent again with the same key to the next one,
+    // as a balancer would.
+    let selling = true;
+    const answers: Answer[] = [];
+    const buyers = apps.map(async (_, k) => {
+      for (let n = 0; selling; n++) {
+        const key = `buyer-${k}-${n}`;
+        const body = { buyer: `Buyer ${k}-${n % 5}`, quantity: 1 + (n % 3) };
+        let firstStatus = 0;
+        for (let attempt = 0; ; attempt++) {
+          const target = apps[(k + attempt) % 3];
+          const res = await fetch(`${target.url}/api/events/${id}/purchases`, { method: "POST", headers: { "content-type": "application/json", "idempotency-key": key, prefer: "wait=2" }, body: JSON.stringify(body), signal: AbortSignal.timeout(6_000) }).then(
+            async (r) => ({ status: r.status, json: (await r.json().catch(() => ({}))) as { purchaseId?: string; ticketIds?: string[] } }),
+            () => null,
+          );
+          if (attempt === 0) firstStatus = res?.status ?? 0;
+          if (res && res.status !== 503) {
+            answers.push({ key, status: res.status, purchaseId: res.json.purchaseId, ticketIds: res.json.ticketIds, firstStatus, attempts: attempt + 1 });
+            break;
+          }
+          if (attempt > 20) throw new Error(`no instance answered ${key}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        await new Promise((r) => setTimeout(r, 60));
+      }
+    });
+
+    /** The event as an instance whose node is healthy sees it. */
+    const view = async (healthy: number[]) => {
+      for (const i of healthy) {
+        const r = await call<EventBody>(apps[i - 1], "GET", `/api/events/${id}`).catch(() => null);
+        if (r?.status === 200) return r.body;
+      }
+      throw new Error("no healthy instance answered");
+    };
+    const nodeOf = (driver: string | null) => Number(/^app-(\d)$/.exec(driver ?? "")?.[1] ?? 0);
+    const waitDriver = async (healthy: number[], timeoutMs = 30_000): Promise<number> => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const node = nodeOf((await view(healthy).catch(() => ({ driver: null }) as EventBody)).driver);
+        if (healthy.includes(node)) return node;
+        if (Date.now() > until) throw new Error("no instance on a healthy node took the sale over");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const others = (i: number) => [1, 2, 3].filter((n) => n !== i);
+    const takeovers: Record<string, number> = {};
+
+    for (;;) if ((await view([1, 2, 3])).sold > 300) break;
+
+    // 1. kill -9 of the driver's node; the instance on it cannot reach its database, another takes over; the node rejoins by IST.
+    {
+      const node = await waitDriver([1, 2, 3]);
+      const at = Date.now();
+      await g.kill9(node);
+      const next = await waitDriver(others(node));
+      takeovers.kill9 = Date.now() - at;
+      console.log(`kill -9 of node ${node}: app-${next} took over in ${takeovers.kill9} ms`);
+      await g.restart(node);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    // 2. SIGSTOP of the driver's node for 10 s.
+    {
+      const node = await waitDriver([1, 2, 3]);
+      const at = Date.now();
+      await g.freeze(node);
+      const next = await waitDriver(others(node));
+      takeovers.freeze = Date.now() - at;
+      console.log(`SIGSTOP of node ${node}: app-${next} took over in ${takeovers.freeze} ms`);
+      await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - at))));
+      await g.thaw(node);
+      await g.waitSynced(node, 90_000);
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    // 3. A partition: the driver's node cut off from the other two (and from the app).
+    {
+      const node = await waitDriver([1, 2, 3]);
+      const at = Date.now();
+      await g.partition(node);
+      const next = await waitDriver(others(node));
+      takeovers.partition = Date.now() - at;
+      console.log(`partition of node ${node}: app-${next} took over in ${takeovers.partition} ms`);
+      await new Promise((r) => setTimeout(r, 5_000));
+      await g.heal(node);
+      await new Promise((r) => setTimeout(r, 3_000));
+    }
+
+    // The sale ends by the operator's stop; then every check, on every node.
+    selling = false;
+    await Promise.all(buyers);
+    const stopped = await call<EventBody>(apps[0], "POST", `/api/events/${id}/stop`);
+    assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+    const seconds = (Date.now() - startedAt) / 1_000;
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const statuses: Record<number, number> = {};
+    for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+    const resent = answers.filter((a) => a.attempts > 1).length;
+    console.log(`buyers: ${JSON.stringify(statuses)}; ${resent} re-sent to another instance (first answers: ${JSON.stringify(answers.filter((a) => a.attempts > 1).reduce<Record<number, number>>((m, a) => ((m[a.firstStatus] = (m[a.firstStatus] ?? 0) + 1), m), {}))})`);
+    assert.deepEqual(answers.filter((a) => a.status >= 500), [], "no buyer got a 5xx as a final answer");
+    assert.deepEqual(answers.filter((a) => a.firstStatus >= 500 && a.firstStatus !== 503), [], "no 500s, even on the instance whose node was faulted");
+    const served = answers.filter((a) => a.status === 201);
+    assert.ok(served.length > 50, `buyers were served (${served.length})`);
+
+    for (const i of [1, 2, 3]) {
+      await g.waitSynced(i, 60_000);
+      const sql = await mysql.createConnection({ uri: g.urlFor(i, database), supportBigNumbers: true });
+      try {
+        await sql.query("SET SESSION wsrep_sync_wait = 1");
+        const inv = await assertPoolInvariants(sql, id);
+        assert.equal(inv.status, "STOPPED");
+        const [dupes] = await sql.query("SELECT idempotencyKey, COUNT(*) AS n FROM Purchase WHERE eventId = ? AND idempotencyKey IS NOT NULL GROUP BY idempotencyKey HAVING n > 1", [id]);
+        assert.deepEqual(dupes, [], `node ${i}: one purchase per key`);
+        for (const s of served) {
+          const [rows] = await sql.query("SELECT p.publicId, COUNT(*) AS n FROM Ticket t JOIN Purchase p ON p.id = t.purchaseId WHERE t.id IN (?) GROUP BY p.publicId", [s.ticketIds!.map(BigInt)]);
+          assert.deepEqual(rows, [{ publicId: s.purchaseId, n: s.ticketIds!.length }], `node ${i}: ${s.key}'s 201 is in the database with its tickets`);
+        }
+        const [vendors] = (await sql.query("SELECT released FROM Vendor WHERE eventId = ?", [id])) as [{ released: number }[], unknown];
+        for (const v of vendors) assert.ok(Number(v.released) <= RELEASE_RATE * seconds * 1.25 + RELEASE_RATE, `node ${i}: one driver at a time (a vendor released ${v.released} in ${seconds.toFixed(0)} s)`);
+        console.log(`node ${i}: ${JSON.stringify(inv)}`);
+      } finally {
+        await sql.end();
+      }
+      const audit = await call<{ ok: boolean; checks: { name: string; ok: boolean; detail: string }[] }>(apps[i - 1], "GET", `/api/events/${id}/audit`);
+      assert.equal(audit.status, 200);
+      assert.equal(audit.body.ok, true, `the audit on node ${i}: ${JSON.stringify(audit.body.checks.filter((c) => !c.ok))}`);
+    }
+    const sums = await g.checksums(database, ["Event", "Ticket", "Purchase"]);
+    for (const [table, perNode] of Object.entries(sums)) assert.equal(new Set(perNode).size, 1, `the nodes agree on ${table}: ${JSON.stringify(perNode)}`);
+
+    // What was retried, and how often (every instance's counter).
+    for (const a of apps) {
+      const text = await fetch(`${a.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text(), () => "");
+      console.log(`${a.url}: ${text.split("\n").filter((l) => l.startsWith("ticketing_conflict_retries_total")).join(", ") || "no conflict retried"}`);
+    }
+    console.log(`takeovers (ms): ${JSON.stringify(takeovers)}`);
+  });
+});
