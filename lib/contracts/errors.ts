@@ -73,7 +73,7 @@ export class AppError extends Error {
  */
 export function isDbUnavailable(err: unknown): boolean {
   const text = `${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`;
-  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024|P2028|Unable to start a transaction|45028|WSREP has not yet prepared node|\b1047\b|Deadlock found|P2034/i.test(text);
+  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024|P2028|Unable to start a transaction|45028|WSREP has not yet prepared node|\b1047\b|Deadlock found|P2034|Lock wait timeout exceeded/i.test(text);
 }
 
 /** Whether a value is an AppError made by any copy of this module (see the brand above). */

@@ -5,6 +5,8 @@
 // node for application use". Neither committed anything: the whole transaction is run again,
 // after a short random backoff, as a new transaction. A COMMIT that got no answer at all is a
 // different case (lib/db/sql.ts CommitUnknown): it may have committed, and is never retried blind.
+// A lock wait timeout (1205) is retried too: our transaction is rolled back whole before it runs
+// again (on a cluster it comes from a node whose commits stalled while a peer was frozen).
 
 import { metrics } from "@/lib/platform/metrics";
 
@@ -13,12 +15,12 @@ type SqlError = { errno?: number; code?: string; sqlState?: string; cause?: unkn
 /** Whether `err` (a mysql2 or mariadb driver error, or a Prisma error wrapping one) is a conflict that rolled the transaction back whole. */
 export function isRetryableConflict(err: unknown): boolean {
   for (let e = err as SqlError | undefined, depth = 0; e && depth < 5; e = e.cause as SqlError | undefined, depth++) {
-    if (e.errno === 1213 || e.errno === 1047 || e.sqlState === "40001" || e.code === "ER_LOCK_DEADLOCK" || e.code === "P2034") return true;
+    if (e.errno === 1213 || e.errno === 1047 || e.errno === 1205 || e.sqlState === "40001" || e.code === "ER_LOCK_DEADLOCK" || e.code === "P2034") return true;
     // Prisma's driver adapter errors carry the database's code in their message or kind.
     const text = typeof e.message === "string" ? e.message : "";
-    if (/\b(1213|1047)\b|Deadlock found|WSREP has not yet prepared node/.test(text)) return true;
+    if (/\b(1213|1047|1205)\b|Deadlock found|WSREP has not yet prepared node|Lock wait timeout exceeded/.test(text)) return true;
     const kind = (e as { kind?: string; originalCode?: string }).originalCode;
-    if (kind === "1213" || kind === "1047") return true;
+    if (kind === "1213" || kind === "1047" || kind === "1205") return true;
   }
   return false;
 }

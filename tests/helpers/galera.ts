@@ -172,11 +172,10 @@ export async function startGalera(opts: { name?: string; log?: (s: string) => vo
   };
   const waitNode = async (i: number, timeoutMs: number) => {
     const until = Date.now() + timeoutMs;
-    let last = "";
     for (;;) {
       const s = await status(i).catch((e: unknown) => ({ state: String((e as Error).message), size: 0, ready: false }));
       if (s.state === "Synced" && s.size === 3 && s.ready) return;
-      last = `${s.state}, size ${s.size}`;
+      const last = `${s.state}, size ${s.size}`;
       if (procs.get(i)?.exitCode !== null && procs.get(i)?.exitCode !== undefined) throw new Error(`galera node ${i} exited:\n${errorLog(i)}`);
       if (Date.now() > until) throw new Error(`galera node ${i} not Synced in a cluster of 3 after ${timeoutMs} ms (${last}):\n${errorLog(i)}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -195,11 +194,10 @@ export async function startGalera(opts: { name?: string; log?: (s: string) => vo
   /** Every node Synced in one primary component of 3 (the same configuration), twice in a row half a second apart. */
   const waitCluster = async (timeoutMs: number) => {
     const until = Date.now() + timeoutMs;
-    let seen = "";
     for (let agreed = 0; ; ) {
       const all = await Promise.all([1, 2, 3].map((i) => status(i).catch(() => null)));
       const ok = all.every((x) => x && x.state === "Synced" && x.size === 3 && x.ready && x.primary) && new Set(all.map((x) => x?.conf)).size === 1;
-      seen = JSON.stringify(all);
+      const seen = JSON.stringify(all);
       agreed = ok ? agreed + 1 : 0;
       if (agreed >= 2) return;
       if (Date.now() > until) throw new Error(`the cluster did not come together in ${timeoutMs} ms: ${seen}\n${[1, 2, 3].map(errorLog).join("\n")}`);
