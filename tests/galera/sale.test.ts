@@ -221,6 +221,10 @@ describe("a sale on a 3-node Galera cluster", () => {
       const sql = await mysql.createConnection({ uri: g.urlFor(i, database), supportBigNumbers: true });
       try {
         await sql.query("SET SESSION wsrep_sync_wait = 1");
+        // For a failure's diagnosis: the counters, the rows, and any RELEASED log row whose range lacks tickets.
+        const [[counts]] = (await sql.query("SELECT (SELECT released FROM Event WHERE id = ?) AS released, (SELECT COUNT(*) FROM Ticket WHERE eventId = ?) AS ticketRows, (SELECT SUM(tickets) FROM EventLog WHERE eventId = ? AND kind = 'RELEASED') AS loggedReleased", [id, id, id])) as unknown as [[Record<string, unknown>]];
+        const [short] = await sql.query("SELECT l.seq, l.id, l.createdAt, l.tickets, l.ticketId, l.lastTicketId, l.actor, (SELECT COUNT(*) FROM Ticket t WHERE t.eventId = l.eventId AND t.id BETWEEN l.ticketId AND l.lastTicketId) AS found FROM EventLog l WHERE l.eventId = ? AND l.kind = 'RELEASED' HAVING found < l.tickets", [id]);
+        console.log(`node ${i} before the checks: ${JSON.stringify(counts)}; released ranges short of tickets: ${JSON.stringify(short)}`);
         const inv = await assertPoolInvariants(sql, id);
         assert.equal(inv.status, "STOPPED");
         const [dupes] = await sql.query("SELECT idempotencyKey, COUNT(*) AS n FROM Purchase WHERE eventId = ? AND idempotencyKey IS NOT NULL GROUP BY idempotencyKey HAVING n > 1", [id]);
