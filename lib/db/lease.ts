@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import mysql from "mysql2";
 import { env } from "@/lib/platform/env";
-import { isRetryableConflict } from "./conflict";
+import { retryConflicts } from "./conflict";
 import { CAUSAL_READS } from "./sql";
 import { parseDatabaseUrl } from "./url";
 
@@ -94,15 +94,8 @@ export class LeaseConnection {
   }
 
   /** A statement run again on a certification conflict (two nodes taking the same lease at once). */
-  private async write(sql: string, values: unknown[]): Promise<mysql.ResultSetHeader> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.query<mysql.ResultSetHeader>(sql, values);
-      } catch (err) {
-        if (attempt >= 5 || !isRetryableConflict(err)) throw err;
-        await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
-      }
-    }
+  private write(sql: string, values: unknown[]): Promise<mysql.ResultSetHeader> {
+    return retryConflicts("lease", () => this.query<mysql.ResultSetHeader>(sql, values));
   }
 
   /** Takes the event's lease if nobody holds it (or its holder let it expire); true when this session holds it now. */
