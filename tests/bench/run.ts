@@ -138,7 +138,7 @@ if (parts.has("galera")) {
   const g = await startGalera({ name: "bench" });
   try {
     const child = spawnSync(process.execPath, ["--import", "tsx", "--conditions=react-server", import.meta.filename, "--json", "--only", "engine,api", "--servers", "bare", "--offered", "500"], {
-      env: { ...process.env, TEST_DATABASE_SERVER: g.nodes[0].url },
+      env: { ...process.env, TEST_DATABASE_SERVER: g.nodes[0].url, TEST_DATABASE_CLUSTER_HERE: "1" },
       encoding: "utf8",
       maxBuffer: 64 * 2 ** 20,
       stdio: ["ignore", "pipe", "inherit"],

@@ -33,7 +33,16 @@ before(async () => {
 
 after(async () => {
   // What the instances logged as errors, for a failure's diagnosis.
-  for (const [k, a] of apps.entries()) for (const line of a.output().split("\n").filter((l) => /"level":"(error|fatal)"/.test(l)).slice(0, 8)) console.log(`app-${k + 1}: ${line.slice(0, 600)}`);
+  for (const [k, a] of apps.entries()) {
+    const errors = a.output().split("\n").filter((l) => /"level":"(error|fatal)"/.test(l));
+    const seen = new Map<string, number>();
+    for (const line of errors) {
+      const e = JSON.parse(line) as { msg?: string; err?: { message?: string; stack?: string } };
+      const key = `${e.msg ?? "(no msg)"}: ${(e.err?.message ?? "").slice(0, 160)} ${/\n\s+at (?!Packet|Query|PoolConnection|PacketParser|Socket|TCP)[^\n]*/.exec(e.err?.stack ?? "")?.[0].trim() ?? ""}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    for (const [key, n] of seen) console.log(`app-${k + 1} logged ${n} × ${key}`);
+  }
   for (const a of apps) a.proc.kill("SIGKILL");
   await g?.stop();
 });
@@ -70,6 +79,58 @@ describe("a sale on a 3-node Galera cluster", () => {
     } finally {
       await a.end();
       await b.end();
+    }
+  });
+
+  it("rolls back and retries a transaction that another node's write aborts in the middle of its deferred writes (none of them commits on its own)", async () => {
+    // Straight to the server first: a BF abort during a multi-statement round trip is swallowed, and the rest of it runs in autocommit.
+    const setup = await mysql.createConnection({ uri: g.nodes[0].url, multipleStatements: true });
+    await setup.query("CREATE DATABASE galera_tx; CREATE TABLE galera_tx.t1 (id INT PRIMARY KEY, v INT); CREATE TABLE galera_tx.t2 (id INT AUTO_INCREMENT PRIMARY KEY, n INT); INSERT INTO galera_tx.t1 VALUES (1, 0)");
+    const other = await mysql.createConnection({ uri: `${g.nodes[1].url}/galera_tx` });
+    const check = await mysql.createConnection({ uri: `${g.nodes[2].url}/galera_tx` });
+    await check.query("SET SESSION wsrep_sync_wait = 1");
+    const state = async () => {
+      const [[t1]] = (await check.query("SELECT v FROM t1")) as unknown as [[{ v: number }]];
+      const [t2] = (await check.query("SELECT n FROM t2 ORDER BY id")) as unknown as [{ n: number }[]];
+      return { v: t1.v, n: t2.map((r) => r.n) };
+    };
+    try {
+      const raw = await mysql.createConnection({ uri: `${g.nodes[0].url}/galera_tx`, multipleStatements: true });
+      await raw.query("BEGIN");
+      await raw.query("UPDATE t1 SET v = v + 1 WHERE id = 1");
+      const trip = raw.query("INSERT INTO t2 (n) VALUES (1); DO SLEEP(1.5); INSERT INTO t2 (n) VALUES (2); UPDATE t1 SET v = v + 1000 WHERE id = 1");
+      await new Promise((r) => setTimeout(r, 400));
+      await other.query("UPDATE t1 SET v = v + 100 WHERE id = 1");
+      await trip; // no error
+      await raw.query("ROLLBACK");
+      await raw.end();
+      const seen = await state();
+      assert.ok(seen.v === 1100 && seen.n.includes(2) && !seen.n.includes(1), `the server ran the rest of the round trip in autocommit: ${JSON.stringify(seen)}`);
+      await check.query("DELETE FROM t2");
+      await check.query("UPDATE t1 SET v = 0");
+
+      // The app's transactions (lib/db/sql.ts): the same abort, in the middle of the deferred writes, rolls all back and runs again.
+      process.env.DATABASE_URL = g.urlFor(1, "galera_tx");
+      const { sqlTransaction, closeSql } = await import("../../lib/db/sql");
+      let attempts = 0;
+      await sqlTransaction(async (tx) => {
+        attempts++;
+        await tx.$executeRawUnsafe("UPDATE t1 SET v = v + 1 WHERE id = 1");
+        await tx.$executeRawUnsafe("INSERT INTO t2 (n) VALUES (1)");
+        await tx.deferred.$executeRawUnsafe("INSERT INTO t2 (n) VALUES (2)");
+        if (attempts === 1) {
+          await tx.deferred.$executeRawUnsafe("DO SLEEP(1.5)");
+          setTimeout(() => void other.query("UPDATE t1 SET v = v + 100 WHERE id = 1"), 400);
+        }
+        await tx.deferred.$executeRawUnsafe("INSERT INTO t2 (n) VALUES (3)");
+        await tx.deferred.$executeRawUnsafe("UPDATE t1 SET v = v + 1000 WHERE id = 1");
+      });
+      await closeSql();
+      assert.equal(attempts, 2, "the aborted transaction ran again");
+      assert.deepEqual(await state(), { v: 1101, n: [1, 2, 3] }, "the other node's write and one whole transaction, nothing of the aborted one");
+    } finally {
+      await setup.query("DROP DATABASE galera_tx");
+      for (const c of [setup, other, check]) await c.end();
     }
   });
 
