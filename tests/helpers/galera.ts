@@ -26,8 +26,8 @@ export type Galera = {
   /** mysql://root@host:3306/<database> on node i (1–3). */
   urlFor(i: number, database: string): string;
   kill9(i: number): Promise<void>;
-  /** Starts node i again (after kill9) and resolves when it is Synced in a cluster of 3. */
-  restart(i: number): Promise<void>;
+  /** Starts node i again (after kill9) and resolves when it is Synced in a cluster of 3: how long it took, and how it caught up (IST or a full SST). */
+  restart(i: number): Promise<{ ms: number; transfer: "IST" | "SST" | "unknown" }>;
   freeze(i: number): Promise<void>;
   thaw(i: number): Promise<void>;
   /** Cuts node i off the bridge (from the other nodes and from every app process). */
@@ -246,9 +246,16 @@ export async function startGalera(opts: { name?: string; log?: (s: string) => vo
     },
     async restart(i) {
       const t0 = Date.now();
+      const logFile = path.join(dir(i), "error.log");
+      const from = readFileSync(logFile).length;
       launch(i, false);
       await waitCluster(90_000);
-      log(`node ${i} rejoined (IST) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const ms = Date.now() - t0;
+      // What the joiner wrote while it came back: an incremental transfer from a donor's gcache, or a whole copy.
+      const lines = readFileSync(logFile).subarray(from).toString("utf8");
+      const transfer = /IST received|Receiving IST/.test(lines) ? "IST" : /SST (received|succeeded|complete)|Prepared SST/i.test(lines) ? "SST" : "unknown";
+      log(`node ${i} rejoined (${transfer}) in ${(ms / 1000).toFixed(1)} s`);
+      return { ms, transfer };
     },
     async freeze(i) {
       signal(i, "SIGSTOP");
