@@ -1,4 +1,4 @@
-import { toAppError } from "@/lib/contracts/errors";
+import { isAppError, toAppError } from "@/lib/contracts/errors";
 import { logger } from "./logger";
 
 // How any failure answers over HTTP, for every way a request is served (route handlers and
@@ -12,7 +12,8 @@ export type ErrorAnswer = { status: number; headers: Record<string, string>; bod
 
 export function errorAnswer(err: unknown, request: { method: string; path: string; requestId: string }): ErrorAnswer {
   const e = toAppError(err);
-  if (e.code === "internal" || e.code === "db_unavailable") logger().error({ err, ...request, code: e.code }, "request failed");
+  // A database error seen here is logged; a 503 the app decided on (it is starting) is not.
+  if (e.code === "internal" || (e.code === "db_unavailable" && !isAppError(err))) logger().error({ err, ...request, code: e.code }, "request failed");
   // Every 503 says when to come back; a 401 says how to authenticate.
   const retryAfter = e.details?.retryAfter ?? (e.status === 503 ? DEFAULT_RETRY_AFTER_S : undefined);
   return {

@@ -12,6 +12,7 @@ import { LOOPBACK_UNSEEN, seesSockets } from "./auth";
 import { exposedAddress, exposedRefusal } from "./exposure";
 import { frontServers, inFlight } from "./front";
 import { startDraining } from "./shutdown";
+import { startingBegan, startingDone } from "./starting";
 
 /** SIGTERM to exit: the whole drain fits in this, or the process exits anyway. */
 const SHUTDOWN_BUDGET_MS = 9_000;
@@ -30,12 +31,14 @@ export async function boot(): Promise<void> {
   if (fronted) log.info({ servers: fronted }, "the app's front serves purchases and live streams, and stamps every request with its socket's address");
   if (!config.ADMIN_TOKEN) refuseExposure(log);
   offerDbHealth();
+  startingBegan();
 
   const attempt = async (): Promise<void> => {
     try {
       const { created, applied } = await migrate(config.DATABASE_URL);
       if (created) log.info("created the database");
       if (applied.length) log.info({ migrations: applied }, "applied migrations");
+      startingDone();
       // On demand nothing runs between requests: no resume, no watcher (lib/events/demand.ts).
       if (config.ENGINE_AUTOSTART && config.ENGINE_MODE === "background") {
         const resumed = await engine().resumeRunning();

@@ -9,6 +9,7 @@ import { listeningServers } from "./exposure";
 import { refuseFrameworkErrors } from "./framework-errors";
 import { purchaseNode } from "./purchase-endpoint";
 import { draining } from "./shutdown";
+import { starting, STARTING_MESSAGE } from "./starting";
 
 // The front of every Node HTTP server Next runs in this process — `npm start`, `next start`,
 // the bare standalone `server.js`, `next dev` — put in place at boot (instrumentation.ts runs
@@ -33,6 +34,7 @@ import { draining } from "./shutdown";
 
 const STREAM = /^\/api\/events\/([^/?#]+)\/stream(?:\?.*)?$/;
 const PURCHASES = /^\/api\/events\/([^/?#]+)\/purchases(?:\?.*)?$/;
+const STARTING = JSON.stringify({ error: { code: "db_unavailable", message: STARTING_MESSAGE } });
 const DRAINING = JSON.stringify({ error: { code: "shutting_down", message: "This server is shutting down: try again in a moment (another instance may answer)" } });
 /** A rush opens thousands of connections at once; Node's default accept backlog (511) drops the rest of the SYNs, and their clients retry after 1, 3, 7 s. The kernel caps it (net.core.somaxconn). */
 const BACKLOG = Number(process.env.LISTEN_BACKLOG) || 4096;
@@ -83,6 +85,10 @@ export function frontServers(): number {
         const purchase = !stream && req.method === "POST" ? PURCHASES.exec(url) : null;
         if (stream || purchase) {
           for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+          if (starting()) {
+            res.writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
+            return void res.end(STARTING);
+          }
           return void (stream ? liveStreamNode(req, res, stream[1]) : purchaseNode(req, res, purchase![1]));
         }
       }

@@ -9,6 +9,7 @@ import { demand } from "@/lib/events/demand";
 import { errorAnswer } from "@/lib/platform/http-error";
 import { ADMIN_COOKIE, isAdmin, requireAdmin, type HeaderSource } from "./auth";
 import { refuseWhileDraining } from "./shutdown";
+import { refuseWhileStarting } from "./starting";
 
 // Route handlers are thin: parse → check the caller → call lib → small JSON answer.
 // This wraps them so that every failure is `{ error: { code, message, details? } }`, never a
@@ -22,6 +23,7 @@ export function route<C>(handler: Handler<C>): Handler<C> {
   return async (req, ctx) => {
     try {
       refuseWhileDraining();
+      refuseWhileStarting();
       requireJsonBody(req.method, req.headers);
       return await handler(req, ctx);
     } catch (err) {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import mysql from "mysql2/promise";
 import { startGalera, type Galera } from "../helpers/galera";
 import { assertPoolInvariants } from "../helpers/invariants";
-import { ensureBuilt, startServer, type Server } from "../helpers/standalone";
+import { ensureBuilt, freePort, spawnServer, startServer, type Server } from "../helpers/standalone";
 
 // A sale on a 3-node MariaDB Galera cluster (issue 17): one app instance per node, real buyers
 // on every instance, and, mid-sale, each fault once on the node of the instance that drives
@@ -131,6 +131,47 @@ describe("a sale on a 3-node Galera cluster", () => {
     } finally {
       await setup.query("DROP DATABASE galera_tx");
       for (const c of [setup, other, check]) await c.end();
+    }
+  });
+
+  it("waits at start-up for a node that is not synced (wsrep_ready=OFF), says so in one log line, and starts once the node is back", async () => {
+    // Node 3 isolated from the group: it leaves the primary component, yet still answers SQL.
+    await g.admin(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'");
+    try {
+      for (const until = Date.now() + 20_000; (await g.status(3)).ready; ) {
+        if (Date.now() > until) throw new Error("node 3 stayed ready after its isolation");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const port = await freePort();
+      const late = spawnServer({ DATABASE_URL: g.urlFor(3, `${database}_late`), ADMIN_TOKEN: TOKEN, INSTANCE_ID: "app-late", LOG_LEVEL: "info" }, "entry", port);
+      let out = "";
+      late.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+      late.stderr?.on("data", (d: Buffer) => (out += d.toString()));
+      try {
+        for (const until = Date.now() + 30_000; !/the database is a Galera node that is not ready \(wsrep_ready=OFF, state [^)]+\)[^"]*waiting, retrying in 5 s/.test(out); ) {
+          if (late.exitCode !== null) throw new Error(`the app exited:\n${out}`);
+          if (Date.now() > until) throw new Error(`no "not ready" line in 30 s:\n${out}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const events = await fetch(`http://127.0.0.1:${port}/api/events`).then((r) => r.status);
+        assert.equal(events, 503, "while its node is not ready the app answers 503, not 500");
+        await g.admin(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'");
+        await g.waitSynced(undefined, 90_000);
+        for (const until = Date.now() + 30_000; ; ) {
+          if ((await fetch(`http://127.0.0.1:${port}/api/events`).then((r) => r.status, () => 0)) === 200) break;
+          if (Date.now() > until) throw new Error(`the app did not start within 30 s of its node's return:\n${out}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        assert.equal(late.exitCode, null, "it never exited");
+        assert.doesNotMatch(out, /\n\s+at |\\n\s+at /, "no stack trace in its output");
+        assert.equal(out.split("\n").filter((l) => l.includes("not ready")).every((l) => /"level":"warn"|"level":40/.test(l)), true, "the waits are warnings, not errors");
+      } finally {
+        late.kill("SIGKILL");
+      }
+    } finally {
+      await g.admin(3, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'").catch(() => undefined);
+      await g.waitSynced(undefined, 90_000);
+      await g.admin(1, `DROP DATABASE IF EXISTS \`${database}_late\``);
     }
   });
 

@@ -37,6 +37,8 @@ export type Galera = {
   /** Resolves when node i (every node when omitted) is Synced in a cluster of 3. */
   waitSynced(i?: number, timeoutMs?: number): Promise<void>;
   status(i: number): Promise<{ state: string; size: number; ready: boolean; primary: boolean; conf: string }>;
+  /** Runs a statement on node i as root through its unix socket (it answers even while the node is cut off). */
+  admin(i: number, statement: string): Promise<unknown>;
   /** CHECKSUM TABLE of each table, per node: the nodes agree row for row when the values do. */
   checksums(database: string, tables: string[]): Promise<Record<string, (number | null)[]>>;
   stop(): Promise<void>;
@@ -240,6 +242,15 @@ export async function startGalera(opts: { name?: string; log?: (s: string) => vo
     nodes,
     urlFor: (i, database) => `${nodes[i - 1].url}/${database}`,
     status,
+    async admin(i, statement) {
+      const c = await connect(i);
+      try {
+        const [rows] = await c.query(statement);
+        return rows;
+      } finally {
+        await c.end();
+      }
+    },
     async kill9(i) {
       signal(i, "SIGKILL");
       await exited(i);
