@@ -8,11 +8,11 @@ import { ensureBuilt, freePort, spawnServer, startServer, type Server } from "..
 
 // A sale on a 3-node MariaDB Galera cluster (issue 17): one app instance per node, real buyers
 // on every instance, and, mid-sale, each fault once on the node of the instance that drives
-// the sale — kill -9 of the node and its rejoin (IST), SIGSTOP of the node for 10 s, and a
-// network partition of the node from the other two. Afterwards, on every node: the invariants
-// of DESIGN §4, every 201 a buyer got is there with its tickets, one purchase per key, the
-// audit passes, and the nodes agree row for row; no buyer got a 500; at most one driver's
-// release rate at any time.
+// the sale — kill -9 of the node and its rejoin (IST), SIGSTOP of the node for 10 s, a
+// network partition of the node from the other two — and SIGSTOP of the driving instance
+// itself. Afterwards, on every node: the invariants of DESIGN §4, every 201 a buyer got is
+// there with its tickets, one purchase per key, the audit passes, and the nodes agree row for
+// row; no buyer got a 500; at most one driver's release rate at any time.
 
 const TOKEN = "galera-admin-token-0123456789";
 const RELEASE_RATE = 40;
@@ -205,7 +205,7 @@ describe("a sale on a 3-node Galera cluster", () => {
     assert.equal((await call(apps[0], "POST", `/api/events/${id}/stop`)).status, 200);
   });
 
-  it("keeps every promise through kill -9, a 10 s freeze and a partition of the driver's node", async () => {
+  it("keeps every promise through kill -9, a 10 s freeze and a partition of the driver's node, and a freeze of the driving instance", async () => {
     const created = await call<{ id: number }>(apps[0], "POST", "/api/events", { name: "Galera", totalTickets: 100_000, maxTicketCapacity: 200, ticketReleaseRate: RELEASE_RATE, customerRetrievalRate: RETRIEVAL_RATE, vendors: 4, customers: 6, vipCustomers: 2 });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
@@ -299,6 +299,23 @@ describe("a sale on a 3-node Galera cluster", () => {
       await new Promise((r) => setTimeout(r, 5_000));
       await g.heal(node);
       await new Promise((r) => setTimeout(r, 3_000));
+    }
+
+    // 4. SIGSTOP of the driving app instance itself (its node is fine) for 6 s: the lease expires and another instance takes over; thawed, the old driver's batch in flight is fenced and it drives no more.
+    {
+      const node = await waitDriver([1, 2, 3]);
+      const at = Date.now();
+      apps[node - 1].proc.kill("SIGSTOP");
+      try {
+        const next = await waitDriver(others(node));
+        takeovers.appFreeze = Date.now() - at;
+        console.log(`SIGSTOP of app-${node}: app-${next} took over in ${takeovers.appFreeze} ms`);
+        await new Promise((r) => setTimeout(r, Math.max(0, 6_000 - (Date.now() - at))));
+      } finally {
+        apps[node - 1].proc.kill("SIGCONT");
+      }
+      await new Promise((r) => setTimeout(r, 3_000));
+      assert.notEqual(nodeOf((await view([1, 2, 3])).driver), 0, "a driver after the thaw");
     }
 
     // The sale ends by the operator's stop; then every check, on every node.
