@@ -26,7 +26,7 @@ export function moveRows(where: Where, counters: Counters, plan: Plan, releases:
       counters.released += move.count;
       counters.available += move.count;
       const v = releases[move.index];
-      return [{ ...where, ...counters, ...rangeOf(ids), kind: "RELEASED", actor: v.name, message: `${v.name} released ${what(ids)}` }];
+      return [{ ...where, ...counters, ...rangeOf(ids), kind: "RELEASED", actor: v.name, message: `${v.name} released ${ticketsInWords(ids)}` }];
     }
     const pl = places[move.index];
     const parts = pl.hold ? runsOf(ids) : splitAround(ids, heldIds);
@@ -34,8 +34,8 @@ export function moveRows(where: Where, counters: Counters, plan: Plan, releases:
       if (pl.hold) counters.held += part.length;
       else counters.sold += part.length;
       counters.available -= part.length;
-      if (pl.hold) return { ...where, ...counters, ...rangeOf(part), kind: "HELD", actor: pl.name, vip: pl.vip, message: `${pl.name} holds ${what(part)} (${pl.kind === "real" ? "real buyer" : "simulated customer"}, until confirmed or expired)` };
-      return { ...where, ...counters, ...rangeOf(part), kind: "SOLD", actor: pl.name, vip: pl.vip, message: `${pl.name} bought ${what(part)}${pl.kind === "real" ? " (real buyer)" : ""}` };
+      if (pl.hold) return { ...where, ...counters, ...rangeOf(part), kind: "HELD", actor: pl.name, vip: pl.vip, message: `${pl.name} holds ${ticketsInWords(part)} (${pl.kind === "real" ? "real buyer" : "simulated customer"}, until confirmed or expired)` };
+      return { ...where, ...counters, ...rangeOf(part), kind: "SOLD", actor: pl.name, vip: pl.vip, message: `${pl.name} bought ${ticketsInWords(part)}${pl.kind === "real" ? " (real buyer)" : ""}` };
     });
   });
 }
@@ -44,8 +44,14 @@ function rangeOf(ids: bigint[]) {
   return { ticketId: ids[0], lastTicketId: ids[ids.length - 1], tickets: ids.length };
 }
 
-function what(ids: bigint[]): string {
-  return ids.length === 1 ? `ticket #${ids[0]}` : `${count(ids.length)} tickets #${ids[0]}–#${ids[ids.length - 1]}`;
+/** The tickets of a log row, in words: a range when their ids are consecutive, else named. */
+export function ticketsInWords(ids: bigint[]): string {
+  if (ids.length === 1) return `ticket #${ids[0]}`;
+  const [first, last] = [ids[0], ids[ids.length - 1]];
+  if (last - first + 1n === BigInt(ids.length)) return `${count(ids.length)} tickets #${first}–#${last}`;
+  // Ids with gaps (a Galera cluster steps them by its size): "#716–#719" would read as four tickets.
+  if (ids.length <= 4) return `tickets ${ids.slice(0, -1).map((id) => `#${id}`).join(", ")} and #${last}`;
+  return `${count(ids.length)} tickets from #${first} to #${last}`;
 }
 
 export function refusedRow(where: Where, counters: Counters, pl: Place): LogRow {
