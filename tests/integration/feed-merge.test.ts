@@ -63,16 +63,18 @@ describe("an update that comes while another is going out", () => {
     const feed = await feedOf(eventId, { load: async () => ({ n: ++n }), diff: (_prev: { n: number }, next: { n: number }) => ({ changed: next.n }) });
     const start = feed.cursor;
 
-    // 3,000 slow streams (0.2 ms a write): one update takes about 600 ms to go out, in six
+    // 10,000 slow streams (0.06 ms a write): one update takes about 600 ms to go out, in twenty
     // slices. While the first goes out (at the 600th stream, in its second slice), more rows
-    // are committed: the next update comes while 2,400 streams still wait for the first.
+    // are committed: the next update comes while thousands of streams still wait for the first.
+    // The commit and the feed's read of it need a few turns of the event loop (one per slice);
+    // with six slices of 3,000 streams they sometimes came too late (a CI run failed on it).
     let writes = 0;
     let more: Promise<void> | undefined;
-    const received = Array.from({ length: 3_000 }, () => [] as Frame[]);
+    const received = Array.from({ length: 10_000 }, () => [] as Frame[]);
     const detach = received.map((frames) =>
       feed.add({
         offer: (frame) => {
-          const until = performance.now() + 0.2;
+          const until = performance.now() + 0.06;
           while (performance.now() < until);
           const f = parse(frame);
           if (f) frames.push(f);
