@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import mysql from "mysql2/promise";
+import { CAUSAL_READS } from "./causal";
 import { parseDatabaseUrl } from "./url";
 
 // Prisma's `migrate deploy` needs a native engine that cannot be downloaded everywhere, so the
@@ -17,6 +18,88 @@ const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS \`_prisma_migrations\` (
     \`started_at\` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     \`applied_steps_count\` INTEGER UNSIGNED NOT NULL DEFAULT 0
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
+
+/**
+ * Several instances may boot at once, on several nodes of a Galera cluster, where a named lock
+ * (GET_LOCK) is local to one node: the migration lock is a row, taken like an event's lease
+ * (lib/db/lease.ts) — by a conditional UPDATE, expiring on the database's clock, renewed while
+ * the migrations run, and taken at once from a holder on the same node whose session is gone
+ * (a process killed mid-migration, on a single server). Not a Prisma model: it must exist before
+ * the first migration. Prisma's `migrate dev` would see it as drift; `migrate deploy` ignores it.
+ */
+const LOCK_TABLE = `CREATE TABLE IF NOT EXISTS \`_ticketing_migration_lock\` (
+    \`id\` TINYINT UNSIGNED NOT NULL PRIMARY KEY,
+    \`holder\` VARCHAR(64) NULL,
+    \`holderNode\` VARCHAR(200) NULL,
+    \`holderSession\` BIGINT UNSIGNED NULL,
+    \`expiresAt\` DATETIME(3) NULL
+) ENGINE=InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`;
+const LOCK_MS = 15_000;
+const LOCK_RENEW_MS = 3_000;
+const LOCK_WAIT_MS = 120_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A statement that another node's write of the same row may refuse at COMMIT (1213) or a node may refuse while it rejoins (1047): false then. */
+async function tryWrite(conn: mysql.Connection, sql: string, values: unknown[]): Promise<number> {
+  try {
+    const [r] = await conn.query(sql, values);
+    return (r as mysql.ResultSetHeader).affectedRows;
+  } catch (err) {
+    const errno = (err as { errno?: number }).errno;
+    if (errno === 1213 || errno === 1047 || errno === 1205) return 0;
+    throw err;
+  }
+}
+
+/** Takes the database's migration lock (waiting up to LOCK_WAIT_MS); resolves to its release. */
+async function takeMigrationLock(cfg: ReturnType<typeof parseDatabaseUrl>): Promise<() => Promise<void>> {
+  const conn = await mysql.createConnection({ ...cfg, timezone: "Z" });
+  const holder = randomUUID();
+  let lost = false;
+  let renewal: NodeJS.Timeout | undefined;
+  try {
+    await conn.query(CAUSAL_READS);
+    await conn.query(LOCK_TABLE);
+    await tryWrite(conn, "INSERT IGNORE INTO _ticketing_migration_lock (id) VALUES (1)", []);
+    const [[me]] = (await conn.query("SELECT CONCAT(@@hostname, ':', @@port /*M!100400 , ':', IF(@@wsrep_on, @@wsrep_node_name, '') */) AS node, CONNECTION_ID() AS session")) as unknown as [[{ node: string; session: number }]];
+    const node = String(me.node).slice(0, 200);
+    for (const until = Date.now() + LOCK_WAIT_MS; ; ) {
+      const [[seen]] = (await conn.query(
+        "SELECT holder, expiresAt > UTC_TIMESTAMP(3) AS live, holderNode = ? AND NOT EXISTS (SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = holderSession) AS gone FROM _ticketing_migration_lock WHERE id = 1",
+        [node],
+      )) as unknown as [[{ holder: string | null; live: number | null; gone: number | null } | undefined]];
+      const free = !seen || seen.holder === null || Number(seen.live) !== 1 || Number(seen.gone) === 1;
+      if (free) {
+        const took = await tryWrite(
+          conn,
+          "UPDATE _ticketing_migration_lock SET holder = ?, holderNode = ?, holderSession = ?, expiresAt = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND WHERE id = 1 AND holder <=> ?",
+          [holder, node, me.session, LOCK_MS * 1000, seen?.holder ?? null],
+        );
+        if (took === 1) break;
+      }
+      if (Date.now() > until) throw new Error(`Timed out after ${LOCK_WAIT_MS / 1000} s waiting for the migration lock (held by ${seen?.holder ?? "nobody"})`);
+      await sleep(100 + Math.random() * 200);
+    }
+  } catch (err) {
+    await conn.end().catch(() => undefined);
+    throw err;
+  }
+  renewal = setInterval(() => {
+    void tryWrite(conn, "UPDATE _ticketing_migration_lock SET expiresAt = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND WHERE id = 1 AND holder = ?", [LOCK_MS * 1000, holder]).then(
+      (n) => void (n === 0 && (lost = true)),
+      () => undefined,
+    );
+  }, LOCK_RENEW_MS);
+  renewal.unref();
+  return async () => {
+    clearInterval(renewal);
+    renewal = undefined;
+    await tryWrite(conn, "UPDATE _ticketing_migration_lock SET holder = NULL, holderNode = NULL, holderSession = NULL, expiresAt = NULL WHERE id = 1 AND holder = ?", [holder]).catch(() => undefined);
+    await conn.end().catch(() => undefined);
+    if (lost) throw new Error("The migration lock was taken by another instance while this one migrated (it could not renew it in time)");
+  };
+}
 
 export type MigrateResult = { created: boolean; applied: string[] };
 
@@ -41,12 +124,15 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
     await server.end();
   }
 
-  const conn = await mysql.createConnection({ ...cfg, multipleStatements: true });
-  const lockName = `ticketing_migrate:${cfg.database}`;
+  // Several app instances may boot at once: one migrates, the others wait for it.
+  const release = await takeMigrationLock(cfg);
+  const conn = await mysql.createConnection({ ...cfg, multipleStatements: true }).catch(async (err) => {
+    await release();
+    throw err;
+  });
   try {
-    // Several app instances may boot at once: one migrates, the others wait for it.
-    const [lock] = await conn.query("SELECT GET_LOCK(?, 120) AS ok", [lockName]);
-    if ((lock as { ok: number }[])[0]?.ok !== 1) throw new Error("Timed out waiting for the migration lock");
+    // On a cluster, what the lock's last holder applied on another node is read here.
+    await conn.query(CAUSAL_READS);
     await conn.query(HISTORY_TABLE);
     const [done] = await conn.query(
       "SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL",
@@ -79,8 +165,8 @@ export async function migrate(databaseUrl: string, dir = migrationsDir()): Promi
     }
     return { created, applied };
   } finally {
-    await conn.query("SELECT RELEASE_LOCK(?)", [lockName]).catch(() => undefined);
-    await conn.end();
+    await conn.end().catch(() => undefined);
+    await release();
   }
 }
 

@@ -4,6 +4,7 @@ import { logger } from "@/lib/platform/logger";
 import { timeQuery } from "@/lib/platform/metrics";
 import { singleton } from "@/lib/platform/singleton";
 import { isRetryableConflict, retryConflicts } from "./conflict";
+import { CAUSAL_READS } from "./causal";
 import { closeMysqlPool, mysqlPool } from "./mysql-pool";
 
 // The hot path's transactions — pool batches and queue joins, a few hundred a second under a
@@ -60,14 +61,7 @@ function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
  */
 export const IDLE_TRANSACTION_S = 5;
 
-/**
- * On a Galera cluster, a node applies other nodes' commits a little after they are certified:
- * a read there could miss a purchase another node just committed. `wsrep_sync_wait = 1` makes
- * every read (and every BEGIN) wait until the node has applied everything committed before it.
- * Written so that no engine refuses it: MariaDB runs the part in the executable comment (and
- * ignores the setting without Galera), MySQL and others skip it.
- */
-export const CAUSAL_READS = "SET SESSION sql_mode = @@sql_mode /*M!100400 , wsrep_sync_wait = 1 */";
+export { CAUSAL_READS } from "./causal";
 
 function pool(): mysql.Pool {
   // Only deferred writes send several statements; every value in them is escaped by the driver or literal().

@@ -26,9 +26,9 @@ before(async () => {
   ensureBuilt();
   g = await startGalera({ name: "sale" });
   const env = (i: number) => ({ DATABASE_URL: g.urlFor(i, database), ADMIN_TOKEN: TOKEN, INSTANCE_ID: `app-${i}`, ENGINE_TICK_MS: "50", LOG_LEVEL: "warn", PURCHASE_RATE_PER_SECOND: "1000000", PURCHASE_RATE_BURST: "1000000", PURCHASE_RATE_PER_BUYER: "1000000", PURCHASE_RATE_GLOBAL_PER_SECOND: "1000000" });
-  // The first instance creates the database and migrates it; the others join it.
-  apps.push(await startServer(env(1)));
-  apps.push(...(await Promise.all([startServer(env(2)), startServer(env(3))])));
+  // All three boot at once on a fresh database: one creates and migrates it (the migration lock
+  // is a row, not a named lock, which each node would grant), the others wait and join it.
+  apps.push(...(await Promise.all([startServer(env(1)), startServer(env(2)), startServer(env(3))])));
 });
 
 after(async () => {
@@ -79,6 +79,21 @@ describe("a sale on a 3-node Galera cluster", () => {
     } finally {
       await a.end();
       await b.end();
+    }
+  });
+
+  it("was migrated once by three instances that booted at once on three nodes", async () => {
+    const sql = await mysql.createConnection({ uri: g.urlFor(2, database) });
+    try {
+      await sql.query("SET SESSION wsrep_sync_wait = 1");
+      const [rows] = (await sql.query("SELECT migration_name, COUNT(*) AS n, SUM(finished_at IS NOT NULL) AS finished FROM _prisma_migrations GROUP BY migration_name")) as unknown as [{ migration_name: string; n: number; finished: number }[]];
+      const { readdir } = await import("node:fs/promises");
+      const dirs = (await readdir("prisma/migrations", { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+      assert.equal(rows.length, dirs.length, "every migration is recorded");
+      assert.deepEqual(rows.filter((r) => Number(r.n) !== 1 || Number(r.finished) !== 1), [], "each applied once, and finished");
+      for (const [k, a] of apps.entries()) assert.doesNotMatch(a.output(), /database not ready|Migration .* failed/, `app-${k + 1} never failed a migration attempt`);
+    } finally {
+      await sql.end();
     }
   });
 

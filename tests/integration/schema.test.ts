@@ -43,6 +43,29 @@ describe("migrations", () => {
       await t.sql.query(`DROP DATABASE IF EXISTS \`${t.name}_parallel\``);
     }
   });
+
+  it("takes its lock as a row (no named lock, which a Galera node keeps to itself): waits out a live holder elsewhere, takes one whose session on this node is gone at once", async () => {
+    const [[lockRow]] = (await t.sql.query("SELECT holder, expiresAt FROM _ticketing_migration_lock WHERE id = 1")) as unknown as [[{ holder: string | null; expiresAt: Date | null }]];
+    assert.deepEqual(lockRow, { holder: null, expiresAt: null }, "given back after the migrations");
+    // A holder on another node (another instance migrating there), 1.5 s left on its lock.
+    await t.sql.query("UPDATE _ticketing_migration_lock SET holder = 'elsewhere', holderNode = 'another-node:3306:n2', holderSession = 12345, expiresAt = UTC_TIMESTAMP(3) + INTERVAL 1500000 MICROSECOND WHERE id = 1");
+    let at = Date.now();
+    assert.deepEqual(await migrate(t.url), { created: false, applied: [] });
+    const waited = Date.now() - at;
+    assert.ok(waited >= 1_200 && waited < 5_000, `waited for the other node's holder to expire (${waited} ms)`);
+    // A holder on this node whose session is gone (its process was killed mid-migration), 60 s left: taken at once.
+    const [[me]] = (await t.sql.query("SELECT CONCAT(@@hostname, ':', @@port /*M!100400 , ':', IF(@@wsrep_on, @@wsrep_node_name, '') */) AS node")) as unknown as [[{ node: string }]];
+    await t.sql.query("UPDATE _ticketing_migration_lock SET holder = 'killed', holderNode = ?, holderSession = 4000000000, expiresAt = UTC_TIMESTAMP(3) + INTERVAL 60 SECOND WHERE id = 1", [me.node]);
+    at = Date.now();
+    assert.deepEqual(await migrate(t.url), { created: false, applied: [] });
+    assert.ok(Date.now() - at < 2_000, `took the dead session's lock at once (${Date.now() - at} ms)`);
+    // A live holder on this node (its session is this test's own connection) is waited for, not taken.
+    const [[{ session }]] = (await t.sql.query("SELECT CONNECTION_ID() AS session")) as unknown as [[{ session: number }]];
+    await t.sql.query("UPDATE _ticketing_migration_lock SET holder = 'alive', holderNode = ?, holderSession = ?, expiresAt = UTC_TIMESTAMP(3) + INTERVAL 1 SECOND WHERE id = 1", [me.node, session]);
+    at = Date.now();
+    await migrate(t.url);
+    assert.ok(Date.now() - at >= 700, `waited for the live holder (${Date.now() - at} ms)`);
+  });
 });
 
 describe("the schema and the generated client agree", () => {
