@@ -98,3 +98,32 @@ describe("the schema and the generated client agree", () => {
     assert.equal(await db.webhookDelivery.count({ where: { eventId: ev.id } }), 0, "and its webhook endpoints with their deliveries");
   });
 });
+
+describe("the schema's indexes are the migrations' indexes", () => {
+  it("every @@index, @@unique, @unique, @id and @@id of schema.prisma is in the migrated database under Prisma's name, with its columns, and no other index", async () => {
+    const schema = await readFile(path.join(migrationsDir(), "..", "schema.prisma"), "utf8");
+    const expected: string[] = [];
+    const name = (model: string, cols: string[], suffix: string) => `${model}_${cols.join("_")}_${suffix}`;
+    for (const [, model, body] of schema.matchAll(/^model (\w+) \{\n([\s\S]*?)^\}/gm)) {
+      for (const line of body.split("\n").map((l) => l.trim())) {
+        if (line.startsWith("/")) continue;
+        const block = /^@@(index|unique|id)\(\[([^\]]+)\]/.exec(line);
+        const field = /^(\w+)\s.*\s@(id|unique)\b/.exec(line);
+        if (block) {
+          const cols = block[2].split(",").map((c) => c.trim());
+          const [kind, index] = block[1] === "id" ? ["unique", "PRIMARY"] : block[1] === "unique" ? ["unique", name(model, cols, "key")] : ["index", name(model, cols, "idx")];
+          expected.push(`${model} ${index} ${kind} (${cols.join(", ")})`);
+        } else if (field) {
+          expected.push(`${model} ${field[2] === "id" ? "PRIMARY" : name(model, [field[1]], "key")} unique (${field[1]})`);
+        }
+      }
+    }
+    const [rows] = await t.sql.query(
+      `SELECT TABLE_NAME AS t, INDEX_NAME AS i, MIN(NON_UNIQUE) AS nonUnique, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ', ') AS cols
+         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME NOT LIKE '\\_%' GROUP BY TABLE_NAME, INDEX_NAME`,
+    );
+    const actual = (rows as { t: string; i: string; nonUnique: number | string; cols: string }[]).map((r) => `${r.t} ${r.i} ${Number(r.nonUnique) ? "index" : "unique"} (${r.cols})`);
+    assert.ok(expected.includes("EventLog EventLog_eventId_run_seq_idx index (eventId, run, seq)"), "the parse found the models' indexes");
+    assert.deepEqual(actual.sort(), expected.sort());
+  });
+});
