@@ -3,15 +3,17 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "@/lib/contracts/errors";
 import { env } from "@/lib/platform/env";
 
-// A log page's `nextCursor`: the last row id it returned, bound to the filters and the order it
-// was read with, and signed, so that a cursor edited by hand, or carried to other filters, is
-// refused (400) instead of silently skipping or repeating rows. The key derives from settings
-// every instance shares, so any instance accepts a cursor another one gave out.
+// A log page's `nextCursor`: the last log sequence number (`seq`) it returned, bound to the
+// filters and the order it was read with, and signed, so that a cursor edited by hand, or
+// carried to other filters, is refused (400) instead of silently skipping or repeating rows. The
+// key derives from settings every instance shares, so any instance accepts a cursor another one
+// gave out. Its label names the position it carries: cursors given out when pages went by row
+// id were signed under another label, so one of those is refused too rather than read as a seq.
 
 type CursorState = { after: bigint; scope: string };
 
 function key(): Buffer {
-  return createHash("sha256").update(`ticketing-log-cursor\0${env().ADMIN_TOKEN ?? ""}\0${env().DATABASE_URL}`).digest();
+  return createHash("sha256").update(`ticketing-log-cursor-seq\0${env().ADMIN_TOKEN ?? ""}\0${env().DATABASE_URL}`).digest();
 }
 
 function mac(body: string): string {

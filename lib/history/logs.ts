@@ -7,9 +7,12 @@ import { toLogEntry } from "@/lib/log/append";
 import { cursorScope, decodeCursor, encodeCursor } from "./cursor";
 import { historyEvent } from "./scope";
 
-// The event log as a searchable history: pages by keyset on the row id (never OFFSET, so page
-// 10,000 costs what page 1 costs, and rows written meanwhile neither repeat nor shift a page),
-// and the whole match streamed for an export.
+// The event log as a searchable history: pages by keyset on the event's log sequence (never
+// OFFSET, so page 10,000 costs what page 1 costs, and rows written meanwhile neither repeat nor
+// shift a page), and the whole match streamed for an export, in the same order. The keyset is
+// `seq`, not the row id: seq is gap-free and in commit order per event, where on a Galera
+// cluster ids are neither (each node steps them by the cluster size from its own offset), and a
+// page or a tail following ids would pass a row that commits late with a lower id.
 
 /** Index entries a page may look at, at most, when its filters are not all in the index. */
 const SCAN_BUDGET = 20_000;
@@ -21,12 +24,12 @@ type Row = Parameters<typeof toLogEntry>[0];
 /**
  * The index a page walks, named: left to choose, MariaDB intersects two indexes and sorts every
  * match before it takes the first hundred (measured: 40 ms at 100,000 rows, growing with the
- * log). Walking one index in id order stops at the page's last row.
+ * log). Walking one index in seq order stops at the page's last row.
  */
 function indexFor(f: LogFilters): string {
-  if (f.run !== undefined) return "EventLog_eventId_run_id_idx";
-  if (f.kind?.length === 1) return "EventLog_eventId_kind_id_idx";
-  return "EventLog_eventId_id_idx";
+  if (f.run !== undefined) return "EventLog_eventId_run_seq_idx";
+  if (f.kind?.length === 1) return "EventLog_eventId_kind_seq_idx";
+  return "EventLog_eventId_seq_key";
 }
 
 /** What the named index itself can check (its columns): the rest of the filters are checked row by row. */
@@ -76,7 +79,7 @@ export async function logPage(eventId: number, q: LogQuery): Promise<LogPage> {
   let after = 0n;
   if (q.cursor !== undefined) {
     after = decodeCursor(q.cursor, scope);
-    keyset = desc ? " AND id < ?" : " AND id > ?";
+    keyset = desc ? " AND seq < ?" : " AND seq > ?";
   }
   const keyValues = q.cursor !== undefined ? [after] : [];
   // A filter the index cannot check (text, actor, …) may match one row in a million: a page
@@ -86,14 +89,14 @@ export async function logPage(eventId: number, q: LogQuery): Promise<LogPage> {
   const idx = indexed(eventId, filters);
   let bound: bigint | null = null;
   if (!idx.complete) {
-    const [edge] = await readRows<{ id: number | string }>(
-      `SELECT id FROM EventLog FORCE INDEX (${index}) WHERE ${idx.where}${keyset} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT 1 OFFSET ${SCAN_BUDGET}`,
+    const [edge] = await readRows<{ seq: number | string }>(
+      `SELECT seq FROM EventLog FORCE INDEX (${index}) WHERE ${idx.where}${keyset} ORDER BY seq ${desc ? "DESC" : "ASC"} LIMIT 1 OFFSET ${SCAN_BUDGET}`,
       [...idx.values, ...keyValues],
     );
-    if (edge) bound = BigInt(edge.id);
+    if (edge) bound = BigInt(edge.seq);
   }
-  const budget = bound === null ? "" : desc ? " AND id > ?" : " AND id < ?";
-  const rows = await readRows<Row>(`SELECT ${COLUMNS} FROM EventLog FORCE INDEX (${index}) WHERE ${where}${keyset}${budget} ORDER BY id ${desc ? "DESC" : "ASC"} LIMIT ?`, [
+  const budget = bound === null ? "" : desc ? " AND seq > ?" : " AND seq < ?";
+  const rows = await readRows<Row>(`SELECT ${COLUMNS} FROM EventLog FORCE INDEX (${index}) WHERE ${where}${keyset}${budget} ORDER BY seq ${desc ? "DESC" : "ASC"} LIMIT ?`, [
     ...values,
     ...keyValues,
     ...(bound === null ? [] : [bound]),
@@ -102,26 +105,28 @@ export async function logPage(eventId: number, q: LogQuery): Promise<LogPage> {
   const full = rows.length > limit;
   const entries = rows.slice(0, limit).map(toLogEntry);
   let next: bigint | null = null;
-  if (full) next = BigInt(entries[entries.length - 1].id);
+  if (full) next = BigInt(entries[entries.length - 1].seq);
   else if (bound !== null) next = desc ? bound + 1n : bound - 1n; // the budget ran out before the page filled
-  else if (!desc) next = entries.length ? BigInt(entries[entries.length - 1].id) : after;
+  else if (!desc) next = entries.length ? BigInt(entries[entries.length - 1].seq) : after;
   // Oldest first, the end of the rows is only where they stand now: the cursor stays, so a
-  // client tails the log by asking again with it. Newest first, the end is the end.
+  // client tails the log by asking again with it. Newest first, the end is the end. A tail
+  // misses nothing: a row with a lower seq than one already read had committed before it.
   const nextCursor = next === null ? null : encodeCursor({ after: next, scope });
   const hasMore = full || bound !== null;
-  // The first page, newest first, also says where to follow from: a cursor for the rows that come after it.
-  const top = entries.length ? BigInt(entries[0].id) : (bound ?? 0n);
+  // The first page, newest first, also says where to follow from: a cursor for the rows after
+  // its newest seq (or, when the budget ran out before a match, after the stretch it looked at).
+  const top = entries.length ? BigInt(entries[0].seq) : (bound ?? 0n);
   const tailCursor = desc && q.cursor === undefined ? encodeCursor({ after: top, scope: cursorScope(eventId, filters, "asc") }) : undefined;
   return { entries, nextCursor, hasMore, ...(tailCursor ? { tailCursor } : {}) };
 }
 
-/** Every log row matching the filters, oldest first, streamed from a cursor over the result set. */
+/** Every log row matching the filters, oldest first (in seq order), streamed from a cursor over the result set. */
 export async function logExport(eventId: number, q: LogQuery): Promise<AsyncGenerator<LogEntry>> {
   await historyEvent(eventId, q.run);
   const filters = filtersOf(q);
   const { where, values } = conditions(eventId, filters);
   async function* rows(): AsyncGenerator<LogEntry> {
-    for await (const row of streamRows<Row>(`SELECT ${COLUMNS} FROM EventLog FORCE INDEX (${indexFor(filters)}) WHERE ${where} ORDER BY id`, values)) yield toLogEntry(row);
+    for await (const row of streamRows<Row>(`SELECT ${COLUMNS} FROM EventLog FORCE INDEX (${indexFor(filters)}) WHERE ${where} ORDER BY seq`, values)) yield toLogEntry(row);
   }
   return rows();
 }

@@ -108,7 +108,7 @@ describe("exports", () => {
 
   it("streams the log as ndjson, row for row", async () => {
     const db = await rows<{ id: number; seq: number; run: number; kind: string; actor: string; vip: number; ticketId: number | null; lastTicketId: number | null; tickets: number; message: string; released: number; sold: number; available: number; createdAt: Date }>(
-      "SELECT * FROM EventLog WHERE eventId = ? ORDER BY id",
+      "SELECT * FROM EventLog WHERE eventId = ? ORDER BY seq",
       [soldOut],
     );
     const got = (await (await call(lib.logs, soldOut, "?format=ndjson")).text()).trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -131,8 +131,8 @@ describe("exports", () => {
     assert.equal(whole.trimEnd().split("\n").length, 3_000);
   });
 
-  it("streams the log as csv in id order", async () => {
-    const ids = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? ORDER BY id", [soldOut]);
+  it("streams the log as csv in seq order", async () => {
+    const ids = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? ORDER BY seq", [soldOut]);
     const csv = (await (await call(lib.logs, soldOut, "?format=csv")).text()).trimEnd().split("\r\n");
     assert.equal(csv.length - 1, ids.length);
     assert.deepEqual(csv.slice(1).map((l) => Number(l.split(",")[0])), ids.map((r) => Number(r.id)));
@@ -151,10 +151,10 @@ describe("log pages", () => {
       for (let pages = 0; pages < 40; pages++) {
         const res = await call(lib.logs, live, `?order=asc&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
         assert.equal(res.status, 200);
-        const page = (await res.json()) as { entries: { id: string }[]; nextCursor: string };
-        seen.push(...page.entries.map((e) => Number(e.id)));
+        const page = (await res.json()) as { entries: { seq: string }[]; nextCursor: string };
+        seen.push(...page.entries.map((e) => Number(e.seq)));
         cursor = page.nextCursor;
-        const [{ n }] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [live, seen[seen.length - 1] ?? 0]);
+        const [{ n }] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND seq > ?", [live, seen[seen.length - 1] ?? 0]);
         if (n > 7) grewMeanwhile++;
         await new Promise((r) => setTimeout(r, 30));
       }
@@ -163,8 +163,8 @@ describe("log pages", () => {
     }
     assert.ok(grewMeanwhile >= 5, "rows were being written while the pages were read");
     assert.equal(new Set(seen).size, seen.length, "no row twice");
-    const inDb = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND id <= ? ORDER BY id", [live, seen[seen.length - 1]]);
-    assert.deepEqual(seen, inDb.map((r) => Number(r.id)), "no row missed");
+    const inDb = await rows<{ seq: number }>("SELECT seq FROM EventLog WHERE eventId = ? AND seq <= ? ORDER BY seq", [live, seen[seen.length - 1]]);
+    assert.deepEqual(seen, inDb.map((r) => Number(r.seq)), "no row missed");
   });
 
   it("pages newest first through every row there was, exactly once, while new rows are written above", async () => {
@@ -177,23 +177,23 @@ describe("log pages", () => {
       let cursor: string | null = null;
       do {
         const res = await call(lib.logs, live, `?limit=9${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
-        const page = (await res.json()) as { entries: { id: string }[]; nextCursor: string | null };
-        if (!cursor) top = Number(page.entries[0].id);
-        seen.push(...page.entries.map((e) => Number(e.id)));
+        const page = (await res.json()) as { entries: { seq: string }[]; nextCursor: string | null };
+        if (!cursor) top = Number(page.entries[0].seq);
+        seen.push(...page.entries.map((e) => Number(e.seq)));
         cursor = page.nextCursor;
         await new Promise((r) => setTimeout(r, 20));
       } while (cursor);
-      const [{ n }] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND id > ?", [live, top]);
+      const [{ n }] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM EventLog WHERE eventId = ? AND seq > ?", [live, top]);
       assert.ok(n > 0, "rows were written above the first page meanwhile");
     } finally {
       await lib.control.stopEvent(live);
     }
-    const inDb = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND id <= ? ORDER BY id DESC", [live, top]);
-    assert.deepEqual(seen, inDb.map((r) => Number(r.id)));
+    const inDb = await rows<{ seq: number }>("SELECT seq FROM EventLog WHERE eventId = ? AND seq <= ? ORDER BY seq DESC", [live, top]);
+    assert.deepEqual(seen, inDb.map((r) => Number(r.seq)));
   });
 
   it("pages newest first through the filtered rows", async () => {
-    const all = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND kind = 'SOLD' AND vip = 1 ORDER BY id DESC", [soldOut]);
+    const all = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND kind = 'SOLD' AND vip = 1 ORDER BY seq DESC", [soldOut]);
     assert.ok(all.length > 3);
     const got: number[] = [];
     let cursor: string | null = null;
@@ -221,7 +221,7 @@ describe("log pages", () => {
       [id, id],
     );
     await t.sql.query("UPDATE Event SET logSeq = logSeq + 50000 WHERE id = ?", [id]);
-    const needles = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND message LIKE 'the needle%' ORDER BY id DESC", [id]);
+    const needles = await rows<{ id: number }>("SELECT id FROM EventLog WHERE eventId = ? AND message LIKE 'the needle%' ORDER BY seq DESC", [id]);
     assert.equal(needles.length, 3);
     for (const order of ["desc", "asc"] as const) {
       const got: number[] = [];
@@ -239,7 +239,7 @@ describe("log pages", () => {
   });
 
   it("filters by text, actor and time range", async () => {
-    const [first] = await rows<{ actor: string; createdAt: Date }>("SELECT actor, createdAt FROM EventLog WHERE eventId = ? AND kind = 'RELEASED' ORDER BY id LIMIT 1", [soldOut]);
+    const [first] = await rows<{ actor: string; createdAt: Date }>("SELECT actor, createdAt FROM EventLog WHERE eventId = ? AND kind = 'RELEASED' ORDER BY seq LIMIT 1", [soldOut]);
     const byActor = (await (await call(lib.logs, soldOut, `?actor=${encodeURIComponent(first.actor)}&limit=1000`)).json()) as { entries: { actor: string }[] };
     assert.ok(byActor.entries.length > 0 && byActor.entries.every((e) => e.actor === first.actor));
     const text = (await (await call(lib.logs, soldOut, "?text=sold%20out&limit=1000")).json()) as { entries: { message: string }[] };
