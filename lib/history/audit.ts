@@ -111,13 +111,14 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     );
 
     // 6. Nothing sold or released after SOLD_OUT, which comes once and only when all is sold.
-    const soldOuts = await read<{ id: number; at: Date }>("SELECT id, createdAt AS at FROM EventLog WHERE eventId = ? AND kind = 'SOLD_OUT' AND run = ? ORDER BY id", where);
+    // In log order (seq): on a Galera cluster ids are not in commit order, so "after" is by seq.
+    const soldOuts = await read<{ id: number; seq: number | string; at: Date }>("SELECT id, seq, createdAt AS at FROM EventLog WHERE eventId = ? AND kind = 'SOLD_OUT' AND run = ? ORDER BY seq", where);
     if (soldOuts.length === 0) {
       check("nothing sold after SOLD_OUT", !(r === ev.run && ev.status === "SOLD_OUT"), r === ev.run && ev.status === "SOLD_OUT" ? "the event says SOLD_OUT but the log never did" : "the run did not sell out");
     } else {
       const [first] = soldOuts;
       const late = await ids("SELECT id FROM Ticket WHERE eventId = ? AND run = ? AND (soldAt > ? OR releasedAt > ?) ORDER BY id", [...where, first.at, first.at]);
-      const lateLogs = await ids("SELECT id FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('RELEASED', 'SOLD', 'HELD', 'CONFIRMED') AND id > ? ORDER BY id", [...where, first.id]);
+      const lateLogs = await ids("SELECT id FROM EventLog WHERE eventId = ? AND run = ? AND kind IN ('RELEASED', 'SOLD', 'HELD', 'CONFIRMED') AND seq > ? ORDER BY seq", [...where, first.seq]);
       const complete = released === total && sold === total;
       check(
         "nothing sold after SOLD_OUT",
@@ -133,8 +134,8 @@ export async function auditRun(eventId: number, run?: number): Promise<AuditRepo
     const misheld = await ids(
       `SELECT q.id FROM (
          SELECT h.id, h.eventId, h.run, h.actor, h.ticketId, h.lastTicketId,
-                (SELECT x.id FROM EventLog x WHERE x.eventId = h.eventId AND x.run = h.run AND x.id > h.id AND x.kind IN ('HELD', 'RETURNED', 'CONFIRMED', 'SOLD')
-                    AND x.ticketId <= h.lastTicketId AND x.lastTicketId >= h.ticketId ORDER BY x.id LIMIT 1) AS nextId
+                (SELECT x.id FROM EventLog x WHERE x.eventId = h.eventId AND x.run = h.run AND x.seq > h.seq AND x.kind IN ('HELD', 'RETURNED', 'CONFIRMED', 'SOLD')
+                    AND x.ticketId <= h.lastTicketId AND x.lastTicketId >= h.ticketId ORDER BY x.seq LIMIT 1) AS nextId
            FROM EventLog h WHERE h.eventId = ? AND h.run = ? AND h.kind = 'HELD') q
          LEFT JOIN EventLog n ON n.id = q.nextId
         WHERE (n.id IS NOT NULL AND NOT (n.kind IN ('RETURNED', 'CONFIRMED') AND n.actor = q.actor))
