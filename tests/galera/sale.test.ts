@@ -287,6 +287,11 @@ describe("a sale on a 3-node Galera cluster", () => {
       const next = await waitDriver(others(node));
       takeovers.kill9 = Date.now() - at;
       console.log(`kill -9 of node ${node}: app-${next} took over in ${takeovers.kill9} ms`);
+      // The instance on the dead node says so at once, for a balancer's health check (not after the pool's 10 s wait).
+      const asked = Date.now();
+      const health = await fetch(`${apps[node - 1].url}/api/health`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.status, () => 0);
+      assert.equal(health, 503, "the instance whose node died is unhealthy");
+      assert.ok(Date.now() - asked < 3_000, `its health check answered in ${Date.now() - asked} ms`);
       await g.restart(node);
       await new Promise((r) => setTimeout(r, 2_000));
     }
