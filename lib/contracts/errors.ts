@@ -73,7 +73,10 @@ export class AppError extends Error {
  */
 export function isDbUnavailable(err: unknown): boolean {
   const text = `${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`;
-  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024|P2028|Unable to start a transaction|45028|WSREP has not yet prepared node|\b1047\b|Deadlock found|P2034|Lock wait timeout exceeded/i.test(text);
+  // The mariadb driver (under Prisma) names a lost connection by its own codes: 45001 closed, 45004 destroyed, 45009 socket closed
+  // unexpectedly (the server was killed mid-query), 45012 connect timeout, 45013 closed, 45019 socket error, 45026 socket timeout,
+  // 45028 no connection from the pool in time, 45030 / 45039 the session's first statement failed or timed out.
+  return /ECONNREFUSED|ETIMEDOUT|ECONNRESET|EPIPE|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST|ER_CON_COUNT|pool timeout|Connection closed|closed state|socket has unexpectedly been closed|socket timeout|connect ETIMEDOUT|Can't connect|DatabaseNotReachable|P1001|P2024|P2028|Unable to start a transaction|\b450(?:01|04|09|12|13|19|26|28|30|39)\b|WSREP has not yet prepared node|\b1047\b|Deadlock found|P2034|Lock wait timeout exceeded/i.test(text);
 }
 
 /** Whether a value is an AppError made by any copy of this module (see the brand above). */

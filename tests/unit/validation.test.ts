@@ -52,7 +52,12 @@ describe("event validation", () => {
 describe("error mapping", () => {
   it("turns 'the database is not answering' into a 503 and anything unknown into a 500 without details", async () => {
     const { toAppError } = await import("../../lib/contracts/errors");
-    for (const message of ["connect ECONNREFUSED 127.0.0.1:3306", "Transaction API error: Unable to start a transaction in the given time.", "pool timeout: failed to retrieve a connection from pool"]) {
+    for (const message of ["connect ECONNREFUSED 127.0.0.1:3306", "Transaction API error: Unable to start a transaction in the given time.", "pool timeout: failed to retrieve a connection from pool",
+      // A Galera node killed under a Prisma query (the mariadb driver's own codes), and mysql2 after it.
+      "Invalid `prisma.purchase.findUnique()` invocation:\nDatabase error. Code: `45009`. Message: `socket has unexpectedly been closed`",
+      "(conn:12, no: 45001, SQLState: 08S01) Cannot execute new commands: connection closed",
+      "Can't add new command when connection is in closed state",
+      "write EPIPE"]) {
       assert.equal(toAppError(new Error(message)).status, 503, message);
     }
     const hidden = toAppError(new Error("secret internals"));
