@@ -13,7 +13,7 @@ import mysql from "mysql2/promise";
 import { naiveSale, rawBatchedSale } from "./parts/baselines";
 import { FLASH_SALE, runSale } from "./parts/engine";
 import { apiBench, type ApiFigures } from "./parts/api";
-import { startGalera } from "../helpers/galera";
+import { galeraUnavailable, startGalera } from "../helpers/galera";
 import { spawnSync } from "node:child_process";
 import { ensureBuilt, KIND_NAMES, SERVER_KINDS, startServer, type Server, type ServerKind } from "./parts/server";
 import { sseBench } from "./parts/sse";
@@ -131,7 +131,11 @@ if (parts.has("sse")) {
   }
   log(`  targets: ${SSE_TARGETS} · issue 16 measured Next's server.js at 4.5 messages/s, p99 304 ms, RSS 1,323 MB`);
 }
-if (parts.has("galera")) {
+const noGalera = parts.has("galera") ? galeraUnavailable() : false;
+if (noGalera) {
+  log(`on a 3-node MariaDB Galera cluster: skipped, this machine ${noGalera}`);
+  out.galera = { skipped: noGalera };
+} else if (parts.has("galera")) {
   // The same flash sale and purchase rush on a 3-node Galera cluster started for this part
   // (tests/helpers/galera.ts), the app on node 1: a child run of this script against it.
   log("on a 3-node MariaDB Galera cluster (this machine), the app on node 1:");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import mysql from "mysql2/promise";
-import { startGalera, type Galera } from "../helpers/galera";
+import { galeraUnavailable, startGalera, type Galera } from "../helpers/galera";
 import { assertPoolInvariants } from "../helpers/invariants";
 import { ensureBuilt, freePort, spawnServer, startServer, type Server } from "../helpers/standalone";
 
@@ -22,7 +22,11 @@ let g: Galera;
 const apps: Server[] = [];
 const database = `ticketing_galera_${randomBytes(4).toString("hex")}`;
 
+// A machine that cannot run a cluster (not root, no galera-4) skips the suite and says why; CI always can.
+const skip = galeraUnavailable();
+
 before(async () => {
+  if (skip) return;
   ensureBuilt();
   g = await startGalera({ name: "sale" });
   const env = (i: number) => ({ DATABASE_URL: g.urlFor(i, database), ADMIN_TOKEN: TOKEN, INSTANCE_ID: `app-${i}`, ENGINE_TICK_MS: "50", LOG_LEVEL: "warn", PURCHASE_RATE_PER_SECOND: "1000000", PURCHASE_RATE_BURST: "1000000", PURCHASE_RATE_PER_BUYER: "1000000", PURCHASE_RATE_GLOBAL_PER_SECOND: "1000000" });
@@ -60,7 +64,7 @@ async function call<T>(app: Server, method: string, p: string, body?: unknown): 
 type EventBody = { status: string; sold: number; driver: string | null };
 type Answer = { key: string; status: number; purchaseId?: string; ticketIds?: string[]; firstStatus: number; attempts: number; error?: unknown };
 
-describe("a sale on a 3-node Galera cluster", () => {
+describe("a sale on a 3-node Galera cluster", { skip }, () => {
   it("is a cluster where named locks are local to a node and ids step by 3 (why leases are rows and the feed follows seq)", async () => {
     const [a, b] = [await mysql.createConnection({ uri: g.nodes[0].url }), await mysql.createConnection({ uri: g.nodes[1].url })];
     try {

@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
@@ -57,6 +57,24 @@ function quiet(cmd: string, args: string[]): void {
   } catch {
     /* already gone */
   }
+}
+
+/**
+ * Why a cluster cannot be started on this machine, or false when it can: it needs root (for the
+ * namespaces), the Galera provider, and mariadbd, mariadb-install-db, rsync and ip. `.ci/run`
+ * installs what is missing and runs as root, so CI always runs the suite.
+ */
+export function galeraUnavailable(): string | false {
+  if (process.getuid?.() !== 0) return "needs root, for a network namespace per node (CI runs as root)";
+  if (!existsSync(PROVIDER)) return `needs galera-4 (${PROVIDER}; .ci/run installs it)`;
+  for (const cmd of ["mariadbd", "mariadb-install-db", "rsync", "ip"]) {
+    try {
+      execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" });
+    } catch {
+      return `needs ${cmd} on the PATH`;
+    }
+  }
+  return false;
 }
 
 export async function startGalera(opts: { name?: string; log?: (s: string) => void } = {}): Promise<Galera> {
