@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
+import { NUMBERS_50K, createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
 import { eventStatus, waitFor } from "../helpers/invariants";
 
 // The read side of the history on a real database: exports match the rows one for one, log
@@ -212,12 +212,7 @@ describe("log pages", () => {
     await t.sql.query(
       `INSERT INTO EventLog (eventId, seq, run, kind, actor, message, released, sold, available)
        SELECT ?, (SELECT logSeq FROM Event WHERE id = ?) + n + 1, 1, 'RELEASED', 'Vendor 1', IF(n IN (7, 25000, 49000), CONCAT('the needle ', n), CONCAT('hay ', n)), 0, 0, 0
-         FROM (SELECT a.i * 10000 + b.i * 1000 + c.i * 100 + d.i * 10 + e.i AS n FROM
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4) a,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) c,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) d,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) e) numbers`,
+         FROM ${NUMBERS_50K}`,
       [id, id],
     );
     await t.sql.query("UPDATE Event SET logSeq = logSeq + 50000 WHERE id = ?", [id]);

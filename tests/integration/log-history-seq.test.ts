@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
+import { NUMBERS_50K, createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
 
 // The log history pages by the event's log sequence (`seq`), not by row id. On a Galera cluster
 // ids are not in commit order (each node steps them by the cluster size from its own offset), so
@@ -194,12 +194,7 @@ describe("a search looks at a bounded stretch of seq", () => {
     await t.sql.query(
       `INSERT INTO EventLog (id, eventId, seq, run, kind, actor, message, released, sold, available)
        SELECT 10050000 - n, ?, n + 1, 1, 'RELEASED', 'Vendor 1', IF(n IN (7, 25000, 49000), CONCAT('the needle ', n), CONCAT('hay ', n)), 0, 0, 0
-         FROM (SELECT a.i * 10000 + b.i * 1000 + c.i * 100 + d.i * 10 + e.i AS n FROM
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4) a,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) b,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) c,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) d,
-           (SELECT 0 i UNION SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7 UNION SELECT 8 UNION SELECT 9) e) numbers`,
+         FROM ${NUMBERS_50K}`,
       [long],
     );
     await t.sql.query("UPDATE Event SET logSeq = 50000 WHERE id = ?", [long]);
