@@ -84,8 +84,21 @@ test("add an endpoint, see its delivery fail and be retried, retry it by hand, d
     expect(new Set(seen.map((s) => s.id)).size).toBe(1);
     expect(seen.every((s) => s.verified)).toBe(true);
 
-    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+    // The page refreshes itself while deliveries are pending (router.refresh), and Next streams
+    // its <title> again each time: axe once landed in the instant it was being replaced (a CI run
+    // failed on "document-title" alone). The title is asserted here; axe is asked again once if
+    // that is all it saw.
+    await expect(page).toHaveTitle(/^Webhooks · /);
+    const serious = async () => {
+      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+      return axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+    };
+    let violations = await serious();
+    if (violations.length === 1 && violations[0] === "document-title") {
+      await expect(page).toHaveTitle(/^Webhooks · /);
+      violations = await serious();
+    }
+    expect(violations).toEqual([]);
 
     // Disable by keyboard, then delete.
     const disable = card.getByRole("button", { name: "Disable" });
