@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import mysql from "mysql2";
 import { env } from "@/lib/platform/env";
 import { retryConflicts } from "./conflict";
-import { CAUSAL_READS } from "./sql";
+import { CAUSAL_READS, HOLDER_GONE, NODE_AND_SESSION } from "./session-sql";
 import { parseDatabaseUrl } from "./url";
 
 // Leases: which instance drives a running event. A lease is a row of EventLease (issue 17),
@@ -75,9 +75,8 @@ export class LeaseConnection {
     const conn = mysql.createConnection({ ...parseDatabaseUrl(env().DATABASE_URL), connectTimeout: 5_000, timezone: "Z" });
     const holder = `${instance.slice(0, 180)}#${randomBytes(6).toString("hex")}`;
     return new Promise((resolve, reject) => {
-      conn.query(CAUSAL_READS, () => undefined); // refused by no engine; see sql.ts
-      // The node: host, port and, on a Galera cluster, the node's name (MySQL skips the MariaDB-only part).
-      conn.query("SELECT CONCAT(@@hostname, ':', @@port /*M!100400 , ':', IF(@@wsrep_on, @@wsrep_node_name, '') */) AS node, CONNECTION_ID() AS session", (err, rows) => {
+      conn.query(CAUSAL_READS, () => undefined); // refused by no engine; see session-sql.ts
+      conn.query(NODE_AND_SESSION, (err, rows) => {
         if (err) return void (conn.destroy(), reject(err));
         const [row] = rows as { node: string; session: number }[];
         resolve(new LeaseConnection(conn, holder, String(row.node).slice(0, 200), Number(row.session), onLost, onLeaseLost));
@@ -105,7 +104,7 @@ export class LeaseConnection {
     // A plain read first: an instance that only watches a lease held by another writes nothing.
     const [seen] = await this.query<{ holder: string | null; live: number | null; epoch: bigint | number | string; gone: number | null }[]>(
       // gone: the holder's lease session was on this node and has ended (its process was killed).
-      "SELECT holder, epoch, expiresAt > UTC_TIMESTAMP(3) AS live, holderNode = ? AND NOT EXISTS (SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = holderSession) AS gone FROM EventLease WHERE eventId = ?",
+      `SELECT holder, epoch, expiresAt > UTC_TIMESTAMP(3) AS live, ${HOLDER_GONE} AS gone FROM EventLease WHERE eventId = ?`,
       [this.node, eventId],
     );
     const mine = { set: "holder = ?, holderNode = ?, holderSession = ?, epoch = epoch + 1, expiresAt = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND", values: [this.holder, this.node, this.session, LEASE_MS * 1000] };

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import mysql from "mysql2/promise";
-import { CAUSAL_READS } from "./causal";
+import { isRetryableConflict } from "./conflict";
+import { CAUSAL_READS, HOLDER_GONE, NODE_AND_SESSION } from "./session-sql";
 import { parseDatabaseUrl } from "./url";
 
 // Prisma's `migrate deploy` needs a native engine that cannot be downloaded everywhere, so the
@@ -46,8 +47,7 @@ async function tryWrite(conn: mysql.Connection, sql: string, values: unknown[]):
     const [r] = await conn.query(sql, values);
     return (r as mysql.ResultSetHeader).affectedRows;
   } catch (err) {
-    const errno = (err as { errno?: number }).errno;
-    if (errno === 1213 || errno === 1047 || errno === 1205) return 0;
+    if (isRetryableConflict(err)) return 0;
     throw err;
   }
 }
@@ -62,11 +62,11 @@ async function takeMigrationLock(cfg: ReturnType<typeof parseDatabaseUrl>): Prom
     await conn.query(CAUSAL_READS);
     await conn.query(LOCK_TABLE);
     await tryWrite(conn, "INSERT IGNORE INTO _ticketing_migration_lock (id) VALUES (1)", []);
-    const [[me]] = (await conn.query("SELECT CONCAT(@@hostname, ':', @@port /*M!100400 , ':', IF(@@wsrep_on, @@wsrep_node_name, '') */) AS node, CONNECTION_ID() AS session")) as unknown as [[{ node: string; session: number }]];
+    const [[me]] = (await conn.query(NODE_AND_SESSION)) as unknown as [[{ node: string; session: number }]];
     const node = String(me.node).slice(0, 200);
     for (const until = Date.now() + LOCK_WAIT_MS; ; ) {
       const [[seen]] = (await conn.query(
-        "SELECT holder, expiresAt > UTC_TIMESTAMP(3) AS live, holderNode = ? AND NOT EXISTS (SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = holderSession) AS gone FROM _ticketing_migration_lock WHERE id = 1",
+        `SELECT holder, expiresAt > UTC_TIMESTAMP(3) AS live, ${HOLDER_GONE} AS gone FROM _ticketing_migration_lock WHERE id = 1`,
         [node],
       )) as unknown as [[{ holder: string | null; live: number | null; gone: number | null } | undefined]];
       const free = !seen || seen.holder === null || Number(seen.live) !== 1 || Number(seen.gone) === 1;

@@ -4,7 +4,7 @@ import { logger } from "@/lib/platform/logger";
 import { timeQuery } from "@/lib/platform/metrics";
 import { singleton } from "@/lib/platform/singleton";
 import { isRetryableConflict, retryConflicts } from "./conflict";
-import { CAUSAL_READS } from "./causal";
+import { CAUSAL_READS } from "./session-sql";
 import { closeMysqlPool, mysqlPool } from "./mysql-pool";
 
 // The hot path's transactions — pool batches and queue joins, a few hundred a second under a
@@ -61,7 +61,7 @@ function query<T>(conn: Conn, sql: string, values: unknown[] = []): Promise<T> {
  */
 export const IDLE_TRANSACTION_S = 5;
 
-export { CAUSAL_READS } from "./causal";
+export { CAUSAL_READS } from "./session-sql";
 
 function pool(): mysql.Pool {
   // Only deferred writes send several statements; every value in them is escaped by the driver or literal().

@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { migrate, migrationsDir } from "../../lib/db/migrate";
+import { NODE_AND_SESSION } from "../../lib/db/session-sql";
 import { createTestDatabase, useDatabase, type TestDatabase } from "../helpers/database";
 
 let t: TestDatabase;
@@ -54,7 +55,7 @@ describe("migrations", () => {
     const waited = Date.now() - at;
     assert.ok(waited >= 1_200 && waited < 5_000, `waited for the other node's holder to expire (${waited} ms)`);
     // A holder on this node whose session is gone (its process was killed mid-migration), 60 s left: taken at once.
-    const [[me]] = (await t.sql.query("SELECT CONCAT(@@hostname, ':', @@port /*M!100400 , ':', IF(@@wsrep_on, @@wsrep_node_name, '') */) AS node")) as unknown as [[{ node: string }]];
+    const [[me]] = (await t.sql.query(NODE_AND_SESSION)) as unknown as [[{ node: string }]];
     await t.sql.query("UPDATE _ticketing_migration_lock SET holder = 'killed', holderNode = ?, holderSession = 4000000000, expiresAt = UTC_TIMESTAMP(3) + INTERVAL 60 SECOND WHERE id = 1", [me.node]);
     at = Date.now();
     assert.deepEqual(await migrate(t.url), { created: false, applied: [] });
